@@ -1,0 +1,1 @@
+"""Composition root: settings, the aiohttp app, the adapter and the command line."""

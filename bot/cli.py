@@ -1,0 +1,246 @@
+"""The command line: `presentis-bot serve`, `db upgrade`, `import-calendar`, `demo`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from aiohttp import web
+
+from bot.settings import Settings
+from domain.calendar_text import Finding, read_calendar
+from domain.errors import DomainError
+from domain.texts import TEXTS, Language, day, days, say
+from store.calendar import ImportReport, import_calendar
+from store.database import Database
+
+logger = logging.getLogger(__name__)
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+db_cli = typer.Typer(no_args_is_help=True, help="Database schema.")
+cli.add_typer(db_cli, name="db")
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return settings
+
+
+def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        _make_sqlite_folder(settings.database_url)
+        database = Database.connect(settings.database_url)
+        try:
+            return await work(database)
+        finally:
+            await database.close()
+
+    return asyncio.run(run())
+
+
+def _make_sqlite_folder(url: str) -> None:
+    prefix = "sqlite+aiosqlite:///"
+    if url.startswith(prefix) and ":memory:" not in url:
+        Path(url.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Overrides BOT_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides BOT_PORT.")] = None,
+) -> None:
+    """Run the bot: POST /api/messages, GET /healthz."""
+    from bot.app import create_app
+
+    overrides: dict[str, Any] = {}
+    if host:
+        overrides["bot_host"] = host
+    if port:
+        overrides["bot_port"] = port
+    settings = Settings(**overrides)
+    _settings()
+    if refusal := settings.refusal():
+        logger.error("not starting: %s", refusal)
+        raise typer.Exit(2)
+    if not settings.auth_enabled:
+        logger.warning(
+            "BOT AUTH IS OFF: no MICROSOFT_APP_ID is set. This is for local "
+            "development with the Agents Playground only; listening on %s only.",
+            settings.bot_host,
+        )
+    if settings.presentis_today:
+        logger.warning("today is pinned to %s", settings.presentis_today.isoformat())
+    _make_sqlite_folder(settings.database_url)
+    web.run_app(
+        create_app(settings),
+        host=settings.bot_host,
+        port=settings.bot_port,
+        print=None,
+    )
+
+
+@cli.command()
+def local(
+    playground_port: Annotated[
+        int, typer.Option(help="Port of the Agents Playground.")
+    ] = 56150,
+) -> None:
+    """Run the bot with the Agents Playground (the local Teams stand-in)."""
+    from bot.local import run_local
+
+    settings = _settings()
+    if refusal := settings.refusal():
+        logger.error("not starting: %s", refusal)
+        raise typer.Exit(2)
+    _make_sqlite_folder(settings.database_url)
+    try:
+        asyncio.run(run_local(settings, playground_port, typer.echo))
+    except RuntimeError as failure:
+        logger.error("%s", failure)
+        raise typer.Exit(1) from failure
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the newest schema."""
+    from store.migrate import upgrade
+
+    settings = _settings()
+    _with_database(settings, upgrade)
+
+
+@cli.command()
+def demo(
+    aad_object_id: Annotated[
+        str | None,
+        typer.Option(help="Entra object id to link the demo teacher to."),
+    ] = None,
+) -> None:
+    """Load invented demo schools and staff, linked to the Playground's users."""
+    from bot.demo import PLAYGROUND_USER, load_demo
+
+    settings = _settings()
+    count = _with_database(
+        settings, lambda database: load_demo(database, aad_object_id or PLAYGROUND_USER)
+    )
+    typer.echo(f"{count} demo-personen opgeslagen.")
+
+
+@cli.command("import-calendar")
+def import_calendar_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="The calendar, and optionally the announcement that describes it.",
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and report; store nothing.")
+    ] = False,
+    seats: Annotated[int, typer.Option(min=1, help="Seats of a new session.")] = 12,
+    language: Annotated[
+        Language, typer.Option("--language", "--taal", help="Language of the report.")
+    ] = Language.NL,
+) -> None:
+    """Import a training calendar; a second import of the same text changes nothing."""
+    settings = _settings()
+    texts = [_read_text(path) for path in files]
+    announcements = [text for text in texts if "Wanneer:" in text]
+    calendars = [text for text in texts if "Wanneer:" not in text]
+    if len(calendars) != 1 or len(announcements) > 1:
+        typer.echo(
+            "Geef één kalender en hooguit één aankondiging (met 'Wanneer:').", err=True
+        )
+        raise typer.Exit(2)
+
+    try:
+        reading = read_calendar(
+            calendars[0], announcements[0] if announcements else None
+        )
+    except DomainError as refusal:
+        typer.echo(say(language, refusal.text, **refusal.params), err=True)
+        raise typer.Exit(1) from refusal
+    report = _with_database(
+        settings,
+        lambda database: import_calendar(
+            database, reading, seats=seats, dry_run=dry_run
+        ),
+    )
+
+    _echo_report(report, reading.findings, language)
+    if dry_run:
+        typer.echo(say(language, "import.dry_run"))
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def _echo_report(
+    report: ImportReport, findings: tuple[Finding, ...], language: Language
+) -> None:
+    for line in report.added:
+        typer.echo(f"+ {line.title}: {days(line.days, language)} "
+                   f"({say(language, 'import.added')})")
+    for line in report.unchanged:
+        typer.echo(f"= {line.title}: {days(line.days, language)} "
+                   f"({say(language, 'import.unchanged')})")
+    for old, new in report.days_changed:
+        was = say(language, "import.days_changed", old=days(old.days, language))
+        typer.echo(f"~ {old.title}: {days(new, language)} ({was})")
+    for line in report.not_in_calendar:
+        typer.echo(f"! {line.title}: {days(line.days, language)} "
+                   f"({say(language, 'import.not_in_calendar')})")
+    typer.echo(
+        say(
+            language,
+            "import.summary",
+            added=len(report.added),
+            unchanged=len(report.unchanged),
+            changed=len(report.days_changed),
+            missing=len(report.not_in_calendar),
+        )
+    )
+    if findings:
+        typer.echo(say(language, "import.findings"))
+    for finding in findings:
+        typer.echo(f"  - {describe_finding(finding, language)}")
+
+
+def describe_finding(finding: Finding, language: Language) -> str:
+    key = f"import.finding.{finding.code}"
+    params = dict(finding.params)
+    if isinstance(params.get("date"), date):
+        params["date_text"] = day(params["date"], language)
+    if key not in TEXTS:
+        return f"{finding.code}: {params}"
+    try:
+        return say(language, key, **params)
+    except KeyError:
+        return f"{finding.code}: {params}"
+
+
+def main() -> None:
+    cli(prog_name="presentis-bot")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The Bot Framework's `Storage` on our database, so user state outlives a restart."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import Storage
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from store.database import Database
+from store.tables import BotStateRow
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseStorage(Storage):  # type: ignore[misc]
+    """Keeps each state document as JSON in `bot_state`, last writer wins.
+
+    State here is plain data (a language, later dialog stacks saved as dicts);
+    e-tags are not checked until a flow needs optimistic concurrency.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        if not keys:
+            return {}
+        async with self.database.unit_of_work() as uow:
+            rows = await uow.session.execute(
+                select(BotStateRow.key, BotStateRow.document).where(
+                    BotStateRow.key.in_(keys)
+                )
+            )
+            return {key: document for key, document in rows.tuples()}
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        if not changes:
+            return
+        dialect = postgresql if self.database.is_postgresql else sqlite
+        async with self.database.unit_of_work() as uow:
+            for key, document in changes.items():
+                plain = {k: v for k, v in dict(document).items() if k != "e_tag"}
+                statement = dialect.insert(BotStateRow).values(key=key, document=plain)
+                await uow.session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["key"], set_={"document": plain}
+                    )
+                )
+            await uow.commit()
+
+    async def delete(self, keys: list[str]) -> None:
+        async with self.database.unit_of_work() as uow:
+            await uow.session.execute(delete(BotStateRow).where(BotStateRow.key.in_(keys)))
+            await uow.commit()

@@ -1,0 +1,68 @@
+"""Pieces every card uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from adaptive_cards import card as ac
+from adaptive_cards import types as act
+
+from cards.actions import ACTION
+
+VERSION = "1.5"
+
+
+def adaptive_card(
+    body: Sequence[Any], actions: Sequence[Any] = (), *, lang: str = "nl"
+) -> ac.AdaptiveCard:
+    return ac.AdaptiveCard(
+        version=VERSION,
+        lang=lang,
+        body=list(body),
+        actions=list(actions) or None,
+    )
+
+
+def title(text: str) -> ac.TextBlock:
+    return ac.TextBlock(
+        text=text, size=act.FontSize.LARGE, weight=act.FontWeight.BOLDER, wrap=True
+    )
+
+
+def text(value: str, *, subtle: bool = False, **options: Any) -> ac.TextBlock:
+    return ac.TextBlock(text=value, wrap=True, is_subtle=subtle or None, **options)
+
+
+def field_error(message: str) -> ac.TextBlock:
+    return ac.TextBlock(
+        text=message,
+        wrap=True,
+        color=act.Colors.ATTENTION,
+        size=act.FontSize.SMALL,
+        spacing=act.Spacing.NONE,
+    )
+
+
+def submit(label: str, action: str, **data: Any) -> ac.ActionSubmit:
+    """A button that posts a message back; Teams drops string data, so an object."""
+    return ac.ActionSubmit(title=label, data={ACTION: action, **data})
+
+
+def execute(
+    label: str, action: str, *, style: Any = None, **data: Any
+) -> ac.ActionExecute:
+    """A button whose answer replaces the card in place (universal action)."""
+    return ac.ActionExecute(title=label, verb=action, data={**data}, style=style)
+
+
+def facts(pairs: Sequence[tuple[str, str]]) -> ac.FactSet:
+    return ac.FactSet(facts=[ac.Fact(title=name, value=value) for name, value in pairs])
+
+
+def as_payload(card: ac.AdaptiveCard) -> dict[str, Any]:
+    """The card as plain JSON data, enums as their values, empty fields left out."""
+    payload: dict[str, Any] = card.model_dump(
+        mode="json", exclude_none=True, by_alias=True, warnings=False
+    )
+    return payload

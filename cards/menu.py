@@ -1,0 +1,41 @@
+"""The main menu and the help card."""
+
+from __future__ import annotations
+
+from adaptive_cards import card as ac
+
+from cards import actions
+from cards.common import adaptive_card, submit, text, title
+from domain.texts import Language, say
+
+
+def menu_card(language: Language, greeting: str | None = None) -> ac.AdaptiveCard:
+    body = [title(say(language, "menu.title"))]
+    if greeting:
+        body.insert(0, text(greeting))
+    other = Language.EN if language is Language.NL else Language.NL
+    return adaptive_card(
+        body,
+        [
+            submit(say(language, "menu.trainings"), actions.SHOW_TRAININGS),
+            submit(say(language, "menu.my_sign_ups"), actions.SHOW_MY_SIGN_UPS),
+            submit(say(language, "menu.help"), actions.SHOW_HELP),
+            submit(
+                say(language, "menu.language"),
+                actions.SWITCH_LANGUAGE,
+                language=other.value,
+            ),
+        ],
+        lang=language.value,
+    )
+
+
+def suggestions_card(
+    language: Language, options: list[tuple[str, str]]
+) -> ac.AdaptiveCard:
+    """'Did you mean…' with a button per likely flow: (label, action id)."""
+    return adaptive_card(
+        [text(say(language, "not_understood"))],
+        [submit(label, action) for label, action in options],
+        lang=language.value,
+    )

@@ -1,0 +1,109 @@
+"""A school's own sign-ups, and the trainer's view of every sign-up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from adaptive_cards import card as ac
+from adaptive_cards import types as act
+
+from cards import actions
+from cards.common import adaptive_card, execute, facts, submit, text, title
+from domain.texts import Language, days, say
+from domain.trainings import (
+    MINIMUM_PARTICIPANTS,
+    SignUp,
+    TrainingSession,
+    last_cancellation_day,
+    may_cancel,
+)
+
+
+def my_sign_ups_card(
+    items: Sequence[tuple[SignUp, TrainingSession]],
+    language: Language,
+    now: datetime,
+    notice: str | None = None,
+) -> ac.AdaptiveCard:
+    """Each sign-up with a cancel button while cancelling is still allowed."""
+    body: list[Any] = [title(say(language, "mine.title"))]
+    if notice:
+        body.append(text(notice, color=act.Colors.ACCENT, weight=act.FontWeight.BOLDER))
+    if not items:
+        body.append(text(say(language, "mine.none")))
+
+    for sign_up, session in items:
+        last_day = last_cancellation_day(session.first_day)
+        rows: list[Any] = [
+            text(
+                f"{session.training.title}: {sign_up.participant.name}",
+                weight=act.FontWeight.BOLDER,
+            ),
+            text(days(session.days, language), spacing=act.Spacing.NONE),
+        ]
+        if may_cancel(session.first_day, now):
+            rows.append(
+                text(say(language, "mine.cancel_until", last_day=last_day), subtle=True)
+            )
+            rows.append(
+                ac.ActionSet(
+                    actions=[
+                        execute(
+                            say(language, "mine.cancel"),
+                            actions.CANCEL_SIGN_UP,
+                            style=act.ActionStyle.DESTRUCTIVE,
+                            sign_up_id=sign_up.id,
+                        )
+                    ]
+                )
+            )
+        else:
+            rows.append(
+                text(
+                    say(language, "signup.too_late_to_cancel", last_day=last_day),
+                    subtle=True,
+                )
+            )
+        body.append(ac.Container(items=rows, separator=True))
+
+    return adaptive_card(
+        body,
+        [submit(say(language, "menu.trainings"), actions.SHOW_TRAININGS)],
+        lang=language.value,
+    )
+
+
+def roster_card(
+    sessions: Sequence[tuple[TrainingSession, Sequence[SignUp]]], language: Language
+) -> ac.AdaptiveCard:
+    """For trainers: who comes to each session, with dietary wishes."""
+    body: list[Any] = [title(say(language, "roster.title"))]
+    for session, sign_ups in sessions:
+        status = say(
+            language, "roster.count", taken=session.taken, seats=session.seats
+        )
+        if session.taken < MINIMUM_PARTICIPANTS:
+            status += " · " + say(
+                language, "roster.below_minimum", missing=MINIMUM_PARTICIPANTS - session.taken
+            )
+        people = [
+            (
+                f"{sign_up.participant.name} ({sign_up.school_name})",
+                sign_up.participant.dietary_wishes or "–",
+            )
+            for sign_up in sign_ups
+        ]
+        body.append(
+            ac.Container(
+                separator=True,
+                items=[
+                    text(session.training.title, weight=act.FontWeight.BOLDER),
+                    text(days(session.days, language), spacing=act.Spacing.NONE),
+                    text(status, subtle=True),
+                    facts(people) if people else text(say(language, "roster.empty")),
+                ],
+            )
+        )
+    return adaptive_card(body, lang=language.value)

@@ -1,0 +1,1 @@
+"""Conversation flows: what the assistant answers to a word or a card action."""

@@ -1,0 +1,1 @@
+"""The school's model and its rules, free of any framework."""

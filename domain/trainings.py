@@ -1,0 +1,199 @@
+"""Trainings, their sessions and the sign-up rules the vendor publishes.
+
+A training is a subject ("Rooster tweedaagse"); a session is one run of it on one or
+more days. A two-day training is one session with two days, whatever lies between them.
+One sign-up covers every day of its session.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from domain.clock import SCHOOL_TIME
+from domain.errors import DomainError, FieldError, InvalidInput
+
+PRICE_PER_PERSON_PER_DAY = Decimal("250.00")
+MINIMUM_PARTICIPANTS = 6
+DEFAULT_SEATS = 12
+CANCELLATION_DAYS = 14
+PARTICIPANT_ROWS = 5
+NAME_MAX = 100
+DIETARY_WISHES_MAX = 300
+
+
+def training_key(title: str) -> str:
+    """A stable key for a training title: 'Rooster (tweedaagse)' -> 'rooster'."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"\(?\btweedaagse\b\)?", " ", text.casefold())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+@dataclass(frozen=True)
+class Training:
+    key: str
+    title: str
+    content: str | None = None
+    audience: str | None = None
+
+
+@dataclass(frozen=True)
+class TrainingSession:
+    id: int
+    training: Training
+    days: tuple[date, ...]
+    seats: int
+    taken: int
+
+    @property
+    def first_day(self) -> date:
+        return self.days[0]
+
+    @property
+    def is_multi_day(self) -> bool:
+        return len(self.days) > 1
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.seats - self.taken, 0)
+
+    @property
+    def price_per_person(self) -> Decimal:
+        return price_per_person(self.days)
+
+    @property
+    def goes_ahead(self) -> bool:
+        return self.taken >= MINIMUM_PARTICIPANTS
+
+
+def price_per_person(days: Sequence[date]) -> Decimal:
+    return PRICE_PER_PERSON_PER_DAY * len(days)
+
+
+def last_cancellation_day(first_day: date) -> date:
+    """Cancelling is allowed up to and including this day, until 23:59 school time."""
+    return first_day - timedelta(days=CANCELLATION_DAYS)
+
+
+def may_cancel(first_day: date, now: datetime) -> bool:
+    return now.astimezone(SCHOOL_TIME).date() <= last_cancellation_day(first_day)
+
+
+def sign_up_open(first_day: date, now: datetime) -> bool:
+    """Sign-ups close when the first day begins."""
+    return now.astimezone(SCHOOL_TIME).date() < first_day
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    dietary_wishes: str | None = None
+
+    @property
+    def key(self) -> str:
+        return participant_key(self.name)
+
+
+def participant_key(name: str) -> str:
+    """How two spellings of one person's name compare: case and spaces ignored."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class SignUp:
+    id: int
+    session_id: int
+    school_name: str
+    participant: Participant
+    signed_up_by: int
+    cancelled_at: datetime | None = None
+
+
+def name_field(row: int) -> str:
+    return f"name_{row}"
+
+
+def diet_field(row: int) -> str:
+    return f"diet_{row}"
+
+
+def read_participants(form: Mapping[str, object]) -> list[Participant]:
+    """The participants a sign-up card names, or every field that is wrong."""
+    errors: list[FieldError] = []
+    participants: list[Participant] = []
+    seen: set[str] = set()
+
+    for row in range(1, PARTICIPANT_ROWS + 1):
+        name = " ".join(str(form.get(name_field(row)) or "").split())
+        diet = " ".join(str(form.get(diet_field(row)) or "").split()) or None
+        if not name:
+            if diet:
+                errors.append(FieldError(name_field(row), "signup.diet_without_name"))
+            continue
+        if len(name) > NAME_MAX:
+            errors.append(
+                FieldError(name_field(row), "signup.name_too_long", {"max": NAME_MAX})
+            )
+        elif not any(ch.isalpha() for ch in name):
+            errors.append(FieldError(name_field(row), "signup.name_not_a_name"))
+        elif participant_key(name) in seen:
+            errors.append(FieldError(name_field(row), "signup.name_twice"))
+        if diet and len(diet) > DIETARY_WISHES_MAX:
+            errors.append(
+                FieldError(
+                    diet_field(row), "signup.diet_too_long", {"max": DIETARY_WISHES_MAX}
+                )
+            )
+        seen.add(participant_key(name))
+        participants.append(Participant(name, diet))
+
+    if not participants and not errors:
+        errors.append(FieldError(name_field(1), "signup.no_participants"))
+    if errors:
+        raise InvalidInput(errors)
+    return participants
+
+
+def check_sign_up(
+    session: TrainingSession,
+    participants: Sequence[Participant],
+    already_signed_up: set[str],
+    now: datetime,
+) -> None:
+    """Raise unless these participants of one school may join this session.
+
+    `already_signed_up` holds the participant keys the school has on it now.
+    """
+    if not sign_up_open(session.first_day, now):
+        raise DomainError("signup.closed")
+
+    errors = [
+        FieldError(name_field(row), "signup.already_signed_up", {"name": p.name})
+        for row, p in enumerate(participants, start=1)
+        if p.key in already_signed_up
+    ]
+    if errors:
+        raise InvalidInput(errors)
+
+    if len(participants) > session.seats_left:
+        raise InvalidInput(
+            [
+                FieldError(
+                    name_field(min(session.seats_left + 1, len(participants))),
+                    "signup.not_enough_seats",
+                    {"left": session.seats_left, "asked": len(participants)},
+                )
+            ]
+        )
+
+
+def check_cancellation(first_day: date, now: datetime) -> None:
+    if not may_cancel(first_day, now):
+        raise DomainError(
+            "signup.too_late_to_cancel",
+            {"last_day": last_cancellation_day(first_day)},
+        )
