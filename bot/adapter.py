@@ -140,7 +140,7 @@ class PresentisAdapter(CloudAdapter):  # type: ignore[misc]
             return web.Response(status=201)
         body = invoke_response.body
         if isinstance(body, Model):
-            body = body.serialize()
+            body = body.serialize()  # type: ignore[no-untyped-call]
         return web.json_response(body, status=invoke_response.status)
 
     async def _tell_user_something_went_wrong(
@@ -156,7 +156,7 @@ class PresentisAdapter(CloudAdapter):  # type: ignore[misc]
         language = context.turn_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
         message = say(Language(language), "failure", ref=reference)
         if context.activity.type == ActivityTypes.invoke:
-            card = notice_card(message, Language(language)).to_dict()
+            card = as_payload(notice_card(message, Language(language)))
             await context.send_activity(
                 Activity(
                     type=ActivityTypes.invoke_response,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -198,17 +197,23 @@ def _echo_report(
     report: ImportReport, findings: tuple[Finding, ...], language: Language
 ) -> None:
     for line in report.added:
-        typer.echo(f"+ {line.title}: {days(line.days, language)} "
-                   f"({say(language, 'import.added')})")
+        typer.echo(
+            f"+ {line.title}: {days(line.days, language)} "
+            f"({say(language, 'import.added')})"
+        )
     for line in report.unchanged:
-        typer.echo(f"= {line.title}: {days(line.days, language)} "
-                   f"({say(language, 'import.unchanged')})")
+        typer.echo(
+            f"= {line.title}: {days(line.days, language)} "
+            f"({say(language, 'import.unchanged')})"
+        )
     for old, new in report.days_changed:
         was = say(language, "import.days_changed", old=days(old.days, language))
         typer.echo(f"~ {old.title}: {days(new, language)} ({was})")
     for line in report.not_in_calendar:
-        typer.echo(f"! {line.title}: {days(line.days, language)} "
-                   f"({say(language, 'import.not_in_calendar')})")
+        typer.echo(
+            f"! {line.title}: {days(line.days, language)} "
+            f"({say(language, 'import.not_in_calendar')})"
+        )
     typer.echo(
         say(
             language,
@@ -228,8 +233,9 @@ def _echo_report(
 def describe_finding(finding: Finding, language: Language) -> str:
     key = f"import.finding.{finding.code}"
     params = dict(finding.params)
-    if isinstance(params.get("date"), date):
-        params["date_text"] = day(params["date"], language)
+    when = params.get("date")
+    if isinstance(when, date):
+        params["date_text"] = day(when, language)
     if key not in TEXTS:
         return f"{finding.code}: {params}"
     try:
@@ -238,9 +244,26 @@ def describe_finding(finding: Finding, language: Language) -> str:
         return f"{finding.code}: {params}"
 
 
+@cli.command("app-package")
+def app_package(
+    target: Annotated[Path, typer.Option(help="Where to write the zip.")] = Path(
+        "var/presentis-teams.zip"
+    ),
+    version: Annotated[str | None, typer.Option(help="App version.")] = None,
+) -> None:
+    """Build the Teams app package for MICROSOFT_APP_ID."""
+    from bot.app_package import build_package
+
+    settings = _settings()
+    if not settings.microsoft_app_id:
+        typer.echo("Zet eerst MICROSOFT_APP_ID (de app-id van de Azure Bot).", err=True)
+        raise typer.Exit(2)
+    typer.echo(str(build_package(settings.microsoft_app_id, target, version)))
+
+
 def main() -> None:
     cli(prog_name="presentis-bot")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -62,8 +62,12 @@ async def load_demo(database: Database, playground_user: str = PLAYGROUND_USER) 
     """Store the demo people; running it again changes nothing."""
     async with database.unit_of_work() as uow:
         for person in DEMO_PEOPLE:
-            school = await uow.staff.school_named(person.school) if person.school else None
-            staff = await uow.staff.save(person.name, person.email, person.roles, school)
+            school = (
+                await uow.staff.school_named(person.school) if person.school else None
+            )
+            staff = await uow.staff.save(
+                person.name, person.email, person.roles, school
+            )
             aad_object_id = (
                 playground_user
                 if person.aad_object_id == PLAYGROUND_USER

@@ -81,12 +81,12 @@ def roster_card(
     """For trainers: who comes to each session, with dietary wishes."""
     body: list[Any] = [title(say(language, "roster.title"))]
     for session, sign_ups in sessions:
-        status = say(
-            language, "roster.count", taken=session.taken, seats=session.seats
-        )
+        status = say(language, "roster.count", taken=session.taken, seats=session.seats)
         if session.taken < MINIMUM_PARTICIPANTS:
             status += " · " + say(
-                language, "roster.below_minimum", missing=MINIMUM_PARTICIPANTS - session.taken
+                language,
+                "roster.below_minimum",
+                missing=MINIMUM_PARTICIPANTS - session.taken,
             )
         people = [
             (

@@ -22,9 +22,9 @@ from cards.common import (
 from domain.errors import FieldError
 from domain.texts import Language, days, money, say
 from domain.trainings import (
+    DIETARY_WISHES_MAX,
     MINIMUM_PARTICIPANTS,
     NAME_MAX,
-    DIETARY_WISHES_MAX,
     PARTICIPANT_ROWS,
     PRICE_PER_PERSON_PER_DAY,
     SignUp,
@@ -59,7 +59,10 @@ def _heading(session: TrainingSession, language: Language) -> str:
 def _session_facts(session: TrainingSession, language: Language) -> ac.FactSet:
     seats = (
         say(
-            language, "trainings.seats_value", left=session.seats_left, seats=session.seats
+            language,
+            "trainings.seats_value",
+            left=session.seats_left,
+            seats=session.seats,
         )
         if session.seats_left
         else say(language, "trainings.full")
@@ -70,7 +73,9 @@ def _session_facts(session: TrainingSession, language: Language) -> ac.FactSet:
         (say(language, "trainings.seats"), seats),
     ]
     if session.training.audience:
-        pairs.insert(1, (say(language, "trainings.for_whom"), session.training.audience))
+        pairs.insert(
+            1, (say(language, "trainings.for_whom"), session.training.audience)
+        )
     return facts(pairs)
 
 
@@ -129,7 +134,9 @@ def trainings_card(
     if page > 1:
         paging.append(
             execute(
-                say(language, "trainings.previous"), actions.SHOW_TRAININGS, page=page - 1
+                say(language, "trainings.previous"),
+                actions.SHOW_TRAININGS,
+                page=page - 1,
             )
         )
     if page < pages:
@@ -272,4 +279,3 @@ def signed_up_card(
 
 def notice_card(message: str, language: Language) -> ac.AdaptiveCard:
     return adaptive_card([text(message)], lang=language.value)
-

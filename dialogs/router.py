@@ -73,7 +73,9 @@ async def answer_action(turn: Turn, action: str, data: Mapping[str, Any]) -> Rep
         return await flow(turn, data)
     except DomainError as refusal:
         logger.info("action %s refused: %s", action, refusal.text)
-        return trainings.notice(turn, say(turn.language, refusal.text, **refusal.params))
+        return trainings.notice(
+            turn, say(turn.language, refusal.text, **refusal.params)
+        )
 
 
 async def answer_text(turn: Turn, said: str) -> Reply:

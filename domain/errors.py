@@ -1,15 +1,15 @@
 """Errors the domain raises, each safe to show a user once translated.
 
-    DomainError                  a rule of the school says no
-    ├── NotAllowed               the person lacks the role or the school
-    ├── NotFound                 the thing asked for does not exist (any more)
-    └── InvalidInput             a form has fields that are wrong; carries them all
+DomainError                  a rule of the school says no
+├── NotAllowed               the person lacks the role or the school
+├── NotFound                 the thing asked for does not exist (any more)
+└── InvalidInput             a form has fields that are wrong; carries them all
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 

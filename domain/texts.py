@@ -283,11 +283,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
 }
 
-WEEKDAY_NAMES = {
-    Language.NL: "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag".split(),
-    Language.EN: "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
-}
-
 
 def say(language: Language, key: str, **params: Any) -> str:
     dutch, english = TEXTS[key]
@@ -301,7 +296,7 @@ def say(language: Language, key: str, **params: Any) -> str:
 
 def day(value: date, language: Language) -> str:
     """'donderdag 2 februari 2023' or 'Thursday 2 February 2023'."""
-    return format_date(value, "EEEE d MMMM y", locale=_LOCALES[language])
+    return str(format_date(value, "EEEE d MMMM y", locale=_LOCALES[language]))
 
 
 def days(values: Sequence[date], language: Language) -> str:
@@ -311,4 +306,4 @@ def days(values: Sequence[date], language: Language) -> str:
 
 def money(amount: Decimal, language: Language) -> str:
     """'€ 250,00' or '€250.00'."""
-    return format_currency(amount, "EUR", locale=_LOCALES[language])
+    return str(format_currency(amount, "EUR", locale=_LOCALES[language]))

@@ -67,7 +67,10 @@ async def import_calendar(
                         training_id, first_day, session.days
                     )
                     report.days_changed.append(
-                        (SessionLine(read.training.title, stored[first_day]), session.days)
+                        (
+                            SessionLine(read.training.title, stored[first_day]),
+                            session.days,
+                        )
                     )
                 else:
                     report.unchanged.append(line)

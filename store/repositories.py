@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -112,7 +112,7 @@ class TrainingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def _sessions(self) -> Select[tuple[SessionRow, TrainingRow, int]]:
+    def _sessions(self) -> Any:
         taken = (
             select(func.count(SignUpRow.id))
             .where(
@@ -144,7 +144,10 @@ class TrainingRepository:
             .offset(offset)
             .limit(limit)
         )
-        return [self._session(*row) for row in result.tuples()], total or 0
+        return [
+            self._session(row, training, taken)
+            for row, training, taken in result.tuples()
+        ], total or 0
 
     async def get(self, session_id: int, *, for_update: bool = False) -> (
         TrainingSession | None
@@ -157,8 +160,11 @@ class TrainingRepository:
         result = await self.session.execute(
             self._sessions().where(SessionRow.id == session_id)
         )
-        row = result.tuples().first()
-        return self._session(*row) if row else None
+        found = result.tuples().first()
+        if found is None:
+            return None
+        row, training, taken = found
+        return self._session(row, training, taken)
 
     async def save_training(self, training: Training) -> tuple[int, bool]:
         """Store or refresh a training by key; says whether anything changed."""

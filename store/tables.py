@@ -1,4 +1,4 @@
-"""The database schema. Alembic migrations in `store/migrations` make it; nothing else."""
+"""The database schema; only the Alembic migrations in `store/migrations` make it."""
 
 from __future__ import annotations
 
