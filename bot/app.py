@@ -18,6 +18,7 @@ from bot.adapter import PresentisAdapter
 from bot.handler import PresentisBot
 from bot.settings import Settings
 from bot.storage import DatabaseStorage
+from domain.clock import SCHOOL_TIME
 from store.database import Database
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,8 @@ async def healthz(request: web.Request) -> web.Response:
 async def remove_old_dietary_wishes(database: Database, settings: Settings) -> None:
     """Dietary wishes may reveal health or religion: kept only a while after."""
     now = settings.clock.now()
-    cutoff = now.date() - timedelta(days=settings.dietary_wishes_keep_days)
+    today = now.astimezone(SCHOOL_TIME).date()
+    cutoff = today - timedelta(days=settings.dietary_wishes_keep_days)
     async with database.unit_of_work() as uow:
         removed = await uow.sign_ups.remove_dietary_wishes(cutoff, now)
         await uow.commit()

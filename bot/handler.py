@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 
@@ -71,8 +72,10 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
         data = dict(data) if isinstance(data, Mapping) else {}
         reply = await router.answer_action(turn, str(action.get("verb") or ""), data)
         if reply.language:
-            await self.language.set(turn_context, reply.language.value)
-        card = reply.card or notice_card(reply.text or "", reply.language or turn.language)
+            await self._choose_language(turn_context, reply.language)
+        card = reply.card or notice_card(
+            reply.text or "", reply.language or turn.language
+        )
         return AdaptiveCardInvokeResponse(
             status_code=200, type=CARD_TYPE, value=as_payload(card)
         )
@@ -102,19 +105,29 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
         )
 
     async def _turn(self, turn_context: TurnContext) -> Turn:
+        # The stored language and the staff record are two reads on two
+        # connections: asked side by side, the turn waits for one, not both. Both
+        # finish before the turn goes on, whichever fails.
+        reading_language = asyncio.ensure_future(self._language_of(turn_context))
+        try:
+            staff = await self._who(turn_context)
+        finally:
+            language = await reading_language
+        await self._remember_reference(turn_context)
+        return Turn(staff, language, self.clock.now(), self.database)
+
+    async def _language_of(self, turn_context: TurnContext) -> Language:
         stored = await self.language.get(turn_context, DEFAULT_LANGUAGE.value)
         language = Language(stored) if stored in _LANGUAGES else DEFAULT_LANGUAGE
         turn_context.turn_state[LANGUAGE_KEY] = language.value
-        staff = await self._who(turn_context)
-        await self._remember_reference(turn_context)
-        return Turn(staff, language, self.clock.now(), self.database)
+        return language
 
     async def _who(self, turn_context: TurnContext) -> Staff | None:
         """The staff record, by Entra object id, else by the e-mail Teams knows."""
         sender = turn_context.activity.from_property
         aad_object_id = getattr(sender, "aad_object_id", None) if sender else None
         if aad_object_id:
-            async with self.database.unit_of_work() as uow:
+            async with self.database.unit_of_work(read_only=True) as uow:
                 staff = await uow.staff.by_aad_object_id(aad_object_id)
             if staff:
                 return staff
@@ -166,9 +179,16 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
             await uow.commit()
         self._known_references[user_id] = seen
 
+    async def _choose_language(
+        self, turn_context: TurnContext, language: Language
+    ) -> None:
+        """Stored before the answer goes out, so the next message already has it."""
+        await self.language.set(turn_context, language.value)
+        await self.user_state.save_changes(turn_context)
+
     async def _send(self, turn_context: TurnContext, turn: Turn, reply: Reply) -> None:
         if reply.language:
-            await self.language.set(turn_context, reply.language.value)
+            await self._choose_language(turn_context, reply.language)
         activities: list[Activity] = []
         if reply.text:
             activities.append(MessageFactory.text(reply.text))
@@ -177,5 +197,3 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
             activities.append(MessageFactory.attachment(attachment))
         if activities:
             await turn_context.send_activities(activities)
-
-

@@ -6,13 +6,18 @@ import logging
 from typing import Any
 
 from botbuilder.core import Storage
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store.database import Database
 from store.tables import BotStateRow
 
 logger = logging.getLogger(__name__)
+
+# Every turn reads state: the statement is built once and given its keys.
+_READ = select(BotStateRow.key, BotStateRow.document).where(
+    BotStateRow.key.in_(bindparam("keys", expanding=True))
+)
 
 
 class DatabaseStorage(Storage):  # type: ignore[misc]
@@ -28,13 +33,9 @@ class DatabaseStorage(Storage):  # type: ignore[misc]
     async def read(self, keys: list[str]) -> dict[str, Any]:
         if not keys:
             return {}
-        async with self.database.unit_of_work() as uow:
-            rows = await uow.session.execute(
-                select(BotStateRow.key, BotStateRow.document).where(
-                    BotStateRow.key.in_(keys)
-                )
-            )
-            return {key: document for key, document in rows.tuples()}
+        async with self.database.unit_of_work(read_only=True) as uow:
+            rows = await uow.session.execute(_READ, {"keys": list(keys)})
+            return {str(key): document for key, document in rows}
 
     async def write(self, changes: dict[str, Any]) -> None:
         if not changes:
@@ -53,5 +54,7 @@ class DatabaseStorage(Storage):  # type: ignore[misc]
 
     async def delete(self, keys: list[str]) -> None:
         async with self.database.unit_of_work() as uow:
-            await uow.session.execute(delete(BotStateRow).where(BotStateRow.key.in_(keys)))
+            await uow.session.execute(
+                delete(BotStateRow).where(BotStateRow.key.in_(keys))
+            )
             await uow.commit()

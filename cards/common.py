@@ -9,6 +9,7 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as act
 
 from cards.actions import ACTION
+from domain.texts import Language, say
 
 VERSION = "1.5"
 
@@ -54,6 +55,24 @@ def execute(
 ) -> ac.ActionExecute:
     """A button whose answer replaces the card in place (universal action)."""
     return ac.ActionExecute(title=label, verb=action, data={**data}, style=style)
+
+
+def page_count(total: int, page_size: int) -> int:
+    return max(-(-total // page_size), 1)
+
+
+def page_buttons(
+    action: str, page: int, pages: int, language: Language
+) -> list[ac.ActionExecute]:
+    """'Vorige' and 'Volgende', each replacing the card with its page."""
+    buttons = []
+    if page > 1:
+        buttons.append(
+            execute(say(language, "trainings.previous"), action, page=page - 1)
+        )
+    if page < pages:
+        buttons.append(execute(say(language, "trainings.next"), action, page=page + 1))
+    return buttons
 
 
 def facts(pairs: Sequence[tuple[str, str]]) -> ac.FactSet:

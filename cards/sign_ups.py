@@ -10,7 +10,16 @@ from adaptive_cards import card as ac
 from adaptive_cards import types as act
 
 from cards import actions
-from cards.common import adaptive_card, execute, facts, submit, text, title
+from cards.common import (
+    adaptive_card,
+    execute,
+    facts,
+    page_buttons,
+    page_count,
+    submit,
+    text,
+    title,
+)
 from domain.texts import Language, days, say
 from domain.trainings import (
     MINIMUM_PARTICIPANTS,
@@ -75,11 +84,20 @@ def my_sign_ups_card(
     )
 
 
+ROSTER_PAGE_SIZE = 4
+
+
 def roster_card(
-    sessions: Sequence[tuple[TrainingSession, Sequence[SignUp]]], language: Language
+    sessions: Sequence[tuple[TrainingSession, Sequence[SignUp]]],
+    page: int,
+    total: int,
+    language: Language,
 ) -> ac.AdaptiveCard:
-    """For trainers: who comes to each session, with dietary wishes."""
+    """For trainers: who comes to each session, with dietary wishes; paged."""
+    pages = page_count(total, ROSTER_PAGE_SIZE)
     body: list[Any] = [title(say(language, "roster.title"))]
+    if not sessions:
+        body.append(text(say(language, "trainings.none")))
     for session, sign_ups in sessions:
         status = say(language, "roster.count", taken=session.taken, seats=session.seats)
         if session.taken < MINIMUM_PARTICIPANTS:
@@ -106,4 +124,9 @@ def roster_card(
                 ],
             )
         )
-    return adaptive_card(body, lang=language.value)
+    if pages > 1:
+        body.append(
+            text(say(language, "trainings.page", page=page, pages=pages), subtle=True)
+        )
+    buttons = page_buttons(actions.SHOW_ROSTER, page, pages, language)
+    return adaptive_card(body, buttons, lang=language.value)

@@ -15,6 +15,8 @@ from cards.common import (
     execute,
     facts,
     field_error,
+    page_buttons,
+    page_count,
     submit,
     text,
     title,
@@ -87,7 +89,7 @@ def trainings_card(
     now: datetime,
 ) -> ac.AdaptiveCard:
     """One page of upcoming sessions, each with its own sign-up button."""
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    pages = page_count(total, PAGE_SIZE)
     body: list[Any] = [title(say(language, "trainings.title"))]
     if not sessions:
         body.append(text(say(language, "trainings.none")))
@@ -130,21 +132,7 @@ def trainings_card(
             size=act.FontSize.SMALL,
         )
     )
-    paging: list[Any] = []
-    if page > 1:
-        paging.append(
-            execute(
-                say(language, "trainings.previous"),
-                actions.SHOW_TRAININGS,
-                page=page - 1,
-            )
-        )
-    if page < pages:
-        paging.append(
-            execute(
-                say(language, "trainings.next"), actions.SHOW_TRAININGS, page=page + 1
-            )
-        )
+    paging = page_buttons(actions.SHOW_TRAININGS, page, pages, language)
     if pages > 1:
         body.append(
             text(say(language, "trainings.page", page=page, pages=pages), subtle=True)

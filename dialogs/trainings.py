@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
+from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
+from adaptive_cards.card import AdaptiveCard
 from sqlalchemy.exc import IntegrityError
 
-from cards.sign_ups import my_sign_ups_card, roster_card
+from cards.sign_ups import ROSTER_PAGE_SIZE, my_sign_ups_card, roster_card
 from cards.trainings import (
     PAGE_SIZE,
     notice_card,
@@ -18,12 +21,15 @@ from cards.trainings import (
     trainings_card,
 )
 from dialogs.turn import Reply, Turn
+from domain.clock import SCHOOL_TIME
 from domain.errors import DomainError, InvalidInput
 from domain.people import School, Staff
-from domain.texts import say
+from domain.texts import Language, say
 from domain.trainings import (
-    check_cancellation,
+    TrainingSession,
     check_sign_up,
+    last_cancellation_day,
+    may_cancel,
     participant_key,
     read_participants,
 )
@@ -31,7 +37,9 @@ from domain.trainings import (
 logger = logging.getLogger(__name__)
 
 
-def _whole_number(data: Mapping[str, Any], name: str, default: int | None = None) -> int:
+def _whole_number(
+    data: Mapping[str, Any], name: str, default: int | None = None
+) -> int:
     try:
         return int(data[name])
     except (KeyError, TypeError, ValueError):
@@ -52,22 +60,50 @@ def _school_of(staff: Staff | None) -> School:
 async def show_trainings(turn: Turn, data: Mapping[str, Any]) -> Reply:
     page = max(_whole_number(data, "page", 1), 1)
 
-    async with turn.database.unit_of_work() as uow:
+    async with turn.database.unit_of_work(read_only=True) as uow:
         sessions, total = await uow.trainings.upcoming(
             turn.today, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
+        last_page = max(-(-total // PAGE_SIZE), 1)
+        if page > last_page:
+            # A page button of an older card, when fewer sessions lie ahead now.
+            page = last_page
+            sessions, total = await uow.trainings.upcoming(
+                turn.today, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            )
 
     return Reply(
-        card=trainings_card(sessions, page, total, turn.language, turn.now),
+        card=_calendar_card(tuple(sessions), page, total, turn.language, turn.today),
         replace=page > 1 or "page" in data,
     )
+
+
+@lru_cache(maxsize=32)
+def _calendar_card(
+    sessions: tuple[TrainingSession, ...],
+    page: int,
+    total: int,
+    language: Language,
+    today: date,
+) -> AdaptiveCard:
+    """The calendar card, built once per page, language, day and seats taken.
+
+    Building it (babel's formats, pydantic's models) costs as much as the rest of
+    the turn, and everyone who asks on one school day gets the same card until a
+    seat is taken or freed: the sessions, read afresh each turn, carry their seats
+    taken and so are part of the key. The card reads the moment only to tell
+    whether sign-up is still open, which changes by the day. Cards are not changed
+    after they are built, so one may serve several turns.
+    """
+    start_of_day = datetime.combine(today, time(), SCHOOL_TIME)
+    return trainings_card(sessions, page, total, language, start_of_day)
 
 
 async def open_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
     school = _school_of(turn.staff)
     session_id = _whole_number(data, "session_id")
 
-    async with turn.database.unit_of_work() as uow:
+    async with turn.database.unit_of_work(read_only=True) as uow:
         session = await uow.trainings.get(session_id)
     if session is None:
         raise DomainError("signup.session_gone")
@@ -97,7 +133,11 @@ async def sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
             session = await uow.trainings.get(session_id, for_update=True)
             if session is None:
                 raise DomainError("signup.session_gone")
-            if not await uow.sign_ups.request_exists(token):
+            author = await uow.sign_ups.request_author(token)
+            if author is not None and author != turn.staff.id:
+                # Someone else's card: its sign-up is theirs to see.
+                raise DomainError("card.expired")
+            if author is None:
                 already = await uow.sign_ups.active_participant_keys(
                     session.id, school.id
                 )
@@ -116,10 +156,12 @@ async def sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
         return await _form_again(turn, session_id, school, token, data, invalid)
     except IntegrityError:
         # A concurrent submit of the same card or participant won the race.
-        logger.info("sign-up for session %s lost a race; showing the winner", session_id)
+        logger.info(
+            "sign-up for session %s lost a race; showing the winner", session_id
+        )
 
-    async with turn.database.unit_of_work() as uow:
-        stored = await uow.sign_ups.of_request(token)
+    async with turn.database.unit_of_work(read_only=True) as uow:
+        stored = await uow.sign_ups.of_request(token, turn.staff.id)
         session = await uow.trainings.get(session_id)
     if not stored or session is None:
         return await _form_again(
@@ -141,7 +183,7 @@ async def _form_again(
     data: Mapping[str, Any],
     invalid: InvalidInput,
 ) -> Reply:
-    async with turn.database.unit_of_work() as uow:
+    async with turn.database.unit_of_work(read_only=True) as uow:
         session = await uow.trainings.get(session_id)
     if session is None:
         raise DomainError("signup.session_gone")
@@ -158,13 +200,14 @@ async def show_my_sign_ups(
     assert turn.staff is not None
     me = participant_key(turn.staff.name)
 
-    async with turn.database.unit_of_work() as uow:
+    async with turn.database.unit_of_work(read_only=True) as uow:
         found = await uow.sign_ups.of_school(school.id, turn.today)
 
     mine = [
         (item.sign_up, item.session)
         for item in found
-        if item.sign_up.signed_up_by == turn.staff.id or item.sign_up.participant.key == me
+        if item.sign_up.signed_up_by == turn.staff.id
+        or item.sign_up.participant.key == me
     ]
     card = my_sign_ups_card(mine, turn.language, turn.now, notice)
     return Reply(card=card, replace=notice is not None)
@@ -184,8 +227,10 @@ async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
             raise DomainError("mine.not_yours")
         if sign_up.cancelled_at is not None:
             notice = say(turn.language, "mine.already_cancelled")
+        elif not may_cancel(session.first_day, turn.now):
+            last_day = last_cancellation_day(session.first_day)
+            notice = say(turn.language, "signup.too_late_to_cancel", last_day=last_day)
         else:
-            check_cancellation(session.first_day, turn.now)
             await uow.sign_ups.cancel(sign_up.id, turn.now)
             await uow.commit()
             logger.info("sign-up %s cancelled", sign_up.id)
@@ -202,12 +247,20 @@ async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
 async def show_roster(turn: Turn, data: Mapping[str, Any]) -> Reply:
     if turn.staff is None or not turn.staff.is_trainer:
         raise DomainError("roster.not_trainer")
+    page = max(_whole_number(data, "page", 1), 1)
 
-    async with turn.database.unit_of_work() as uow:
-        sessions, _ = await uow.trainings.upcoming(turn.today, limit=10)
-        roster = [(session, await uow.sign_ups.of_session(session.id)) for session in sessions]
+    async with turn.database.unit_of_work(read_only=True) as uow:
+        sessions, total = await uow.trainings.upcoming(
+            turn.today,
+            offset=(page - 1) * ROSTER_PAGE_SIZE,
+            limit=ROSTER_PAGE_SIZE,
+        )
+        roster = [
+            (session, await uow.sign_ups.of_session(session.id)) for session in sessions
+        ]
 
-    return Reply(card=roster_card(roster, turn.language))
+    card = roster_card(roster, page, total, turn.language)
+    return Reply(card=card, replace="page" in data)
 
 
 def notice(turn: Turn, message: str) -> Reply:

@@ -1,9 +1,13 @@
 """The engine and the unit of work.
 
-SQLite (the embedded default) runs in WAL mode with every transaction begun
-IMMEDIATE, so two writers never read the same seat count; one connection per process
-queues the work in asyncio instead of in SQLite's sleeping busy handler. PostgreSQL
-locks the session row with SELECT ... FOR UPDATE where seats are counted.
+SQLite (the embedded default) runs in WAL mode with every writing transaction begun
+IMMEDIATE, so two writers never read the same seat count; one writing connection per
+process queues the writes in asyncio instead of in SQLite's sleeping busy handler.
+A unit of work that only reads (`read_only=True`) runs on a small pool of query-only
+connections that WAL lets read the last commit while the writer works, so a turn
+that only looks things up does not queue behind the writes. PostgreSQL locks the
+session row with SELECT ... FOR UPDATE where seats are counted; both kinds of unit of
+work share its one pool.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ import logging
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,58 +29,75 @@ from store.repositories import (
     StaffRepository,
     TrainingRepository,
 )
+from store.sqlite import sqlite_engine
 
 logger = logging.getLogger(__name__)
+
+READING_CONNECTIONS = 3
 
 
 def make_engine(url: str, **options: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, **options)
+        options.setdefault("pool_size", 1)
+        options.setdefault("max_overflow", 0)
+        options.setdefault("pool_timeout", 60)
+        pragmas = (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=30000",
+        )
+        return sqlite_engine(url, "BEGIN IMMEDIATE", pragmas, **options)
     options.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **options)
 
 
-def _sqlite_engine(url: str, **options: Any) -> AsyncEngine:
-    options.setdefault("pool_size", 1)
-    options.setdefault("max_overflow", 0)
-    options.setdefault("pool_timeout", 60)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, decide when transactions begin.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
+def make_reading_engine(url: str) -> AsyncEngine | None:
+    """SQLite's query-only pool; None where the writing engine serves reads too."""
+    if not url.startswith("sqlite") or ":memory:" in url or "mode=memory" in url:
+        return None
+    pragmas = (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA query_only=ON",
+        "PRAGMA busy_timeout=30000",
+    )
+    # A deferred BEGIN takes its snapshot at the first read, which never waits.
+    return sqlite_engine(
+        url,
+        "BEGIN",
+        pragmas,
+        pool_size=READING_CONNECTIONS,
+        max_overflow=0,
+        pool_timeout=60,
+    )
 
 
 class Database:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reading: AsyncEngine | None = None) -> None:
         self.engine = engine
+        self.reading = reading
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.reading_sessions = (
+            async_sessionmaker(reading, expire_on_commit=False)
+            if reading
+            else self.sessions
+        )
 
     @classmethod
     def connect(cls, url: str, **options: Any) -> Database:
-        return cls(make_engine(url, **options))
+        return cls(make_engine(url, **options), make_reading_engine(url))
 
     @property
     def is_postgresql(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        """A transaction; `read_only` ones may not write (SQLite refuses it)."""
+        return UnitOfWork(self.reading_sessions if read_only else self.sessions)
 
     async def close(self) -> None:
+        if self.reading:
+            await self.reading.dispose()
         await self.engine.dispose()
 
 

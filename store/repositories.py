@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +24,12 @@ from store.tables import (
 )
 
 
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind else "sqlite"
+
+
 def _upsert(session: AsyncSession, table: Any) -> Any:
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    dialect = _dialect(session)
     return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
@@ -34,10 +38,13 @@ class StaffRepository:
         self.session = session
 
     async def by_aad_object_id(self, aad_object_id: str) -> Staff | None:
-        return await self._one(StaffRow.aad_object_id == aad_object_id)
+        # Every turn asks this: a statement built once, given its value.
+        return await self._first(
+            _STAFF_BY_AAD_OBJECT_ID, {"aad_object_id": aad_object_id}
+        )
 
     async def by_email(self, email: str) -> Staff | None:
-        return await self._one(func.lower(StaffRow.email) == email.strip().lower())
+        return await self._one(func.lower(StaffRow.email) == func.lower(email.strip()))
 
     async def link_aad_object_id(self, staff_id: int, aad_object_id: str) -> None:
         await self.session.execute(
@@ -67,7 +74,7 @@ class StaffRepository:
         school: School | None,
     ) -> Staff:
         row = await self.session.scalar(
-            select(StaffRow).where(func.lower(StaffRow.email) == email.lower())
+            select(StaffRow).where(func.lower(StaffRow.email) == func.lower(email))
         )
         if row is None:
             row = StaffRow(email=email)
@@ -81,15 +88,15 @@ class StaffRepository:
         return found
 
     async def _one(self, condition: Any) -> Staff | None:
-        result = await self.session.execute(
-            select(StaffRow, SchoolRow)
-            .outerjoin(SchoolRow, SchoolRow.id == StaffRow.school_id)
-            .where(condition)
-        )
+        return await self._first(_STAFF.where(condition), {})
+
+    async def _first(self, statement: Any, values: dict[str, Any]) -> Staff | None:
+        result = await self.session.execute(statement, values)
         found = result.first()
         if found is None:
             return None
-        staff, school = found
+        staff: StaffRow = found[0]
+        school: SchoolRow | None = found[1]
         return Staff(
             id=staff.id,
             name=staff.name,
@@ -98,6 +105,46 @@ class StaffRepository:
             school=School(school.id, school.name) if school else None,
             aad_object_id=staff.aad_object_id,
         )
+
+
+# The statements every turn runs are built once and given their values as
+# parameters: SQLAlchemy takes longer to build and key a statement like these than
+# SQLite takes to run it.
+_STAFF = select(StaffRow, SchoolRow).outerjoin(
+    SchoolRow, SchoolRow.id == StaffRow.school_id
+)
+_STAFF_BY_AAD_OBJECT_ID = _STAFF.where(
+    StaffRow.aad_object_id == bindparam("aad_object_id")
+)
+
+
+def _sessions_with_seats_taken() -> Any:
+    taken = (
+        select(func.count(SignUpRow.id))
+        .where(
+            SignUpRow.session_id == SessionRow.id,
+            SignUpRow.cancelled_at.is_(None),
+        )
+        .correlate(SessionRow)
+        .scalar_subquery()
+    )
+    return select(SessionRow, TrainingRow, taken).join(
+        TrainingRow, TrainingRow.id == SessionRow.training_id
+    )
+
+
+# The page and, by a window count, the total, in one statement.
+_UPCOMING = (
+    _sessions_with_seats_taken()
+    .add_columns(func.count().over())
+    .where(SessionRow.first_day >= bindparam("from_day"))
+    .order_by(SessionRow.first_day, TrainingRow.title)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+_SESSION_BY_ID = _sessions_with_seats_taken().where(
+    SessionRow.id == bindparam("session_id")
+)
 
 
 def _training(row: TrainingRow) -> Training:
@@ -113,53 +160,43 @@ class TrainingRepository:
         self.session = session
 
     def _sessions(self) -> Any:
-        taken = (
-            select(func.count(SignUpRow.id))
-            .where(
-                SignUpRow.session_id == SessionRow.id,
-                SignUpRow.cancelled_at.is_(None),
-            )
-            .correlate(SessionRow)
-            .scalar_subquery()
-        )
-        return select(SessionRow, TrainingRow, taken).join(
-            TrainingRow, TrainingRow.id == SessionRow.training_id
-        )
+        return _sessions_with_seats_taken()
 
     @staticmethod
     def _session(row: SessionRow, training: TrainingRow, taken: int) -> TrainingSession:
-        return TrainingSession(row.id, _training(training), _days(row), row.seats, taken)
+        return TrainingSession(
+            row.id, _training(training), _days(row), row.seats, taken
+        )
 
     async def upcoming(
         self, from_day: date, offset: int = 0, limit: int = 100
     ) -> tuple[list[TrainingSession], int]:
         """Sessions whose first day is `from_day` or later, soonest first."""
+        result = await self.session.execute(
+            _UPCOMING, {"from_day": from_day, "offset": offset, "limit": limit}
+        )
+        rows = result.all()
+        if rows:
+            return [self._session(*row[:3]) for row in rows], rows[0][3]
+        # Past the last page there is no row to carry the total.
         total = await self.session.scalar(
             select(func.count(SessionRow.id)).where(SessionRow.first_day >= from_day)
         )
-        result = await self.session.execute(
-            self._sessions()
-            .where(SessionRow.first_day >= from_day)
-            .order_by(SessionRow.first_day, TrainingRow.title)
-            .offset(offset)
-            .limit(limit)
-        )
-        return [
-            self._session(row, training, taken)
-            for row, training, taken in result.tuples()
-        ], total or 0
+        return [], total or 0
 
-    async def get(self, session_id: int, *, for_update: bool = False) -> (
-        TrainingSession | None
-    ):
+    async def get(
+        self, session_id: int, *, for_update: bool = False
+    ) -> TrainingSession | None:
         """One session; `for_update` holds its row until the transaction ends."""
-        if for_update:
+        # SQLite has no row locks: its transactions begin IMMEDIATE, holding the
+        # write lock already, so the locking statement would lock nothing more.
+        if for_update and _dialect(self.session) != "sqlite":
             await self.session.execute(
-                select(SessionRow.id).where(SessionRow.id == session_id).with_for_update()
+                select(SessionRow.id)
+                .where(SessionRow.id == session_id)
+                .with_for_update()
             )
-        result = await self.session.execute(
-            self._sessions().where(SessionRow.id == session_id)
-        )
+        result = await self.session.execute(_SESSION_BY_ID, {"session_id": session_id})
         found = result.tuples().first()
         if found is None:
             return None
@@ -218,6 +255,26 @@ class TrainingRepository:
         )
 
 
+# A sign-up runs these; built once, like the statements above.
+_REQUEST_AUTHOR = select(SignUpRequestRow.staff_id).where(
+    SignUpRequestRow.token == bindparam("token")
+)
+_SIGN_UPS_OF_REQUEST = (
+    select(SignUpRow)
+    .join(SignUpRequestRow, SignUpRequestRow.id == SignUpRow.request_id)
+    .where(
+        SignUpRequestRow.token == bindparam("token"),
+        SignUpRequestRow.staff_id == bindparam("staff_id"),
+    )
+    .order_by(SignUpRow.id)
+)
+_ACTIVE_PARTICIPANT_KEYS = select(SignUpRow.participant_key).where(
+    SignUpRow.session_id == bindparam("session_id"),
+    SignUpRow.school_id == bindparam("school_id"),
+    SignUpRow.cancelled_at.is_(None),
+)
+
+
 @dataclass(frozen=True)
 class SchoolSignUp:
     sign_up: SignUp
@@ -228,28 +285,25 @@ class SignUpRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def request_exists(self, token: str) -> bool:
-        found = await self.session.scalar(
-            select(SignUpRequestRow.id).where(SignUpRequestRow.token == token)
+    async def request_author(self, token: str) -> int | None:
+        """The staff member who submitted the card with this token, if anyone did."""
+        author: int | None = await self.session.scalar(
+            _REQUEST_AUTHOR, {"token": token}
         )
-        return found is not None
+        return author
 
-    async def of_request(self, token: str) -> list[SignUp]:
+    async def of_request(self, token: str, staff_id: int) -> list[SignUp]:
+        """What one person's submitted card stored; nothing for anyone else."""
         rows = await self.session.scalars(
-            select(SignUpRow)
-            .join(SignUpRequestRow, SignUpRequestRow.id == SignUpRow.request_id)
-            .where(SignUpRequestRow.token == token)
-            .order_by(SignUpRow.id)
+            _SIGN_UPS_OF_REQUEST, {"token": token, "staff_id": staff_id}
         )
         return [await self._sign_up(row) for row in rows]
 
-    async def active_participant_keys(self, session_id: int, school_id: int) -> set[str]:
+    async def active_participant_keys(
+        self, session_id: int, school_id: int
+    ) -> set[str]:
         keys = await self.session.scalars(
-            select(SignUpRow.participant_key).where(
-                SignUpRow.session_id == session_id,
-                SignUpRow.school_id == school_id,
-                SignUpRow.cancelled_at.is_(None),
-            )
+            _ACTIVE_PARTICIPANT_KEYS, {"session_id": session_id, "school_id": school_id}
         )
         return set(keys)
 

@@ -38,6 +38,8 @@ TEST_DATABASE_PREFIX = "presentis_test_"
 STALE_AFTER_SECONDS = 6 * 3600
 CONNECT_TIMEOUT_SECONDS = 5
 
+_postgres_failures: list[str] = []
+
 
 def postgres_maintenance_url() -> URL:
     return make_url(os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL)
@@ -98,18 +100,26 @@ def create_postgres_database() -> tuple[URL, str]:
     """
     if postgres_skipped():
         pytest.skip("PostgreSQL cases skipped: PRESENTIS_SKIP_POSTGRES=1")
+    if _postgres_failures:
+        pytest.fail(_postgres_failures[0], pytrace=False)
     maintenance = postgres_maintenance_url()
     name = f"{TEST_DATABASE_PREFIX}{int(time.time())}_{secrets.token_hex(4)}"
     try:
         asyncio.run(_create_postgres_database(maintenance, name))
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-        pytest.fail(
+    except (
+        OSError,
+        TimeoutError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+    ) as exc:
+        # Said once, then repeated without waiting for another connect timeout.
+        _postgres_failures.append(
             f"PostgreSQL at {maintenance.render_as_string(hide_password=True)} "
             f"cannot be used: {exc!r}. Start it, point TEST_POSTGRES_URL at a "
             "server that lets you create databases, or set PRESENTIS_SKIP_POSTGRES=1 "
-            "to skip the PostgreSQL cases.",
-            pytrace=False,
+            "to skip the PostgreSQL cases."
         )
+        pytest.fail(_postgres_failures[0], pytrace=False)
     return maintenance, name
 
 
@@ -157,7 +167,9 @@ async def _truncate_all(url: str) -> None:
     database = Database.connect(url)
     try:
         async with database.engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            await connection.execute(
+                text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            )
     finally:
         await database.close()
 
@@ -168,3 +180,16 @@ async def database(database_url: str) -> AsyncIterator[Database]:
     database = Database.connect(database_url)
     yield database
     await database.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database with no tables at all, once per engine."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    maintenance, name = create_postgres_database()
+    try:
+        yield maintenance.set(database=name).render_as_string(hide_password=False)
+    finally:
+        drop_postgres_database(maintenance, name)

@@ -10,7 +10,12 @@ const AC = require(
   path.resolve(__dirname, "../../node_modules/adaptivecards/dist/adaptivecards.js"),
 );
 
+// The renderer checks "lang" with a regular expression that has the global flag, so
+// it keeps its position between cards and fails every other valid "nl" or "en".
+const langPattern = AC.CardElement.langProperty.regEx;
+
 function problems(payload) {
+  langPattern.lastIndex = 0;
   const card = new AC.AdaptiveCard();
   const context = new AC.SerializationContext(AC.Versions.v1_5);
   card.parse(payload, context);

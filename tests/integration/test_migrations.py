@@ -1,0 +1,104 @@
+"""The Alembic migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
+from store.database import Database
+from store.migrate import alembic_config, upgrade
+from store.tables import Base
+
+pytestmark = pytest.mark.integration
+
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
+    return list(compare_metadata(context, Base.metadata))
+
+
+async def downgrade(database: Database, revision: str) -> None:
+    """Alembic's downgrade, on the product's engine, as `store.migrate.upgrade` runs."""
+
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+def schema_state(connection: Connection) -> tuple[set[str], str | None]:
+    tables = set(inspect(connection).get_table_names())
+    return tables, MigrationContext.configure(connection).get_current_revision()
+
+
+async def test_upgrading_an_empty_database_builds_the_models_schema(
+    empty_database_url: str,
+) -> None:
+    database = Database.connect(empty_database_url)
+    try:
+        async with database.engine.connect() as connection:
+            before = await connection.run_sync(schema_state)
+
+        await upgrade(database)
+
+        async with database.engine.connect() as connection:
+            after = await connection.run_sync(schema_state)
+            differences = await connection.run_sync(schema_differences)
+    finally:
+        await database.close()
+
+    assert before == (set(), None)
+    assert after == ({*Base.metadata.tables, "alembic_version"}, HEAD)
+    assert differences == []
+
+
+async def test_upgrading_twice_changes_nothing(empty_database_url: str) -> None:
+    database = Database.connect(empty_database_url)
+    try:
+        await upgrade(database)
+
+        await upgrade(database)
+
+        async with database.engine.connect() as connection:
+            tables, revision = await connection.run_sync(schema_state)
+            differences = await connection.run_sync(schema_differences)
+    finally:
+        await database.close()
+
+    assert revision == HEAD
+    assert tables == {*Base.metadata.tables, "alembic_version"}
+    assert differences == []
+
+
+async def test_the_migrations_go_down_to_nothing_and_up_again(
+    empty_database_url: str,
+) -> None:
+    database = Database.connect(empty_database_url)
+    try:
+        await upgrade(database)
+
+        await downgrade(database, "base")
+        async with database.engine.connect() as connection:
+            emptied = await connection.run_sync(schema_state)
+        await upgrade(database)
+        async with database.engine.connect() as connection:
+            differences = await connection.run_sync(schema_differences)
+    finally:
+        await database.close()
+
+    assert emptied == ({"alembic_version"}, None)
+    assert differences == []

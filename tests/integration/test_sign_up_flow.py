@@ -1,0 +1,199 @@
+"""A teacher's way through the trainings flows, by card action, on a real database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cards import actions
+from cards.common import as_payload
+from dialogs.router import answer_action
+from dialogs.turn import Reply, Turn
+from domain.calendar_text import read_calendar
+from domain.people import Role, Staff
+from domain.texts import Language
+from store.calendar import import_calendar
+from store.database import Database
+
+pytestmark = pytest.mark.integration
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def amsterdam(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2023, month, day, hour, minute, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def card_of(reply: Reply) -> dict[str, Any]:
+    assert reply.card is not None, reply.text
+    return as_payload(reply.card)
+
+
+def texts(card: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("text", "value", "title"):
+                if isinstance(node.get(key), str):
+                    found.append(node[key].replace("\xa0", " "))
+            for key, value in node.items():
+                if key != "data":
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+async def act(
+    database: Database, staff: Staff, now: datetime, action: str, **data: Any
+) -> dict[str, Any]:
+    turn = Turn(staff, Language.NL, now, database)
+    return card_of(await answer_action(turn, action, data))
+
+
+async def active_names(database: Database, session_id: int) -> list[str]:
+    async with database.unit_of_work() as uow:
+        return [s.participant.name for s in await uow.sign_ups.of_session(session_id)]
+
+
+async def test_cancelling_works_until_23_59_on_the_last_day_and_not_after(
+    database, add_staff, add_session
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    kwaliteit = await add_session("Kwaliteit", [date(2023, 3, 27), date(2023, 4, 3)])
+    for token, name in (("card-1", "Eva Jansen"), ("card-2", "Noah Visser")):
+        await act(
+            database,
+            sanne,
+            amsterdam(1, 16, 10),
+            actions.SIGN_UP,
+            session_id=kwaliteit.id,
+            token=token,
+            name_1=name,
+        )
+    async with database.unit_of_work() as uow:
+        [eva] = await uow.sign_ups.of_request("card-1", sanne.id)
+        [noah] = await uow.sign_ups.of_request("card-2", sanne.id)
+
+    in_time = await act(
+        database,
+        sanne,
+        amsterdam(3, 13, 23, 59),
+        actions.CANCEL_SIGN_UP,
+        sign_up_id=eva.id,
+    )
+    too_late = await act(
+        database,
+        sanne,
+        amsterdam(3, 14, 0, 0),
+        actions.CANCEL_SIGN_UP,
+        sign_up_id=noah.id,
+    )
+
+    assert "Aanmelding van Eva Jansen voor Kwaliteit is geannuleerd." in texts(in_time)
+    assert any(
+        text.startswith("Annuleren kon tot en met maandag 13 maart 2023.")
+        for text in texts(too_late)
+    )
+    assert await active_names(database, kwaliteit.id) == ["Noah Visser"]
+
+
+async def test_a_form_with_errors_comes_back_with_the_typed_values(
+    database, add_staff, add_session
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
+
+    card = await act(
+        database,
+        sanne,
+        amsterdam(1, 16, 10),
+        actions.SIGN_UP,
+        session_id=session.id,
+        token="card-1",
+        name_1="Sanne de Vries",
+        diet_1="vegetarisch",
+        name_2="",
+        diet_2="halal",
+    )
+
+    inputs = {
+        element["id"]: element.get("value")
+        for container in card["body"]
+        for element in container.get("items", [])
+        if element.get("type") == "Input.Text"
+    }
+    assert inputs["name_1"] == "Sanne de Vries"
+    assert inputs["diet_1"] == "vegetarisch"
+    assert inputs["diet_2"] == "halal"
+    assert "Vul de naam in bij deze dieetwens." in texts(card)
+    assert await active_names(database, session.id) == []
+
+
+async def test_signing_up_for_a_session_that_began_is_refused(
+    database, add_staff, add_session
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
+
+    card = await act(
+        database,
+        sanne,
+        amsterdam(2, 2, 0, 0),
+        actions.SIGN_UP,
+        session_id=session.id,
+        token="card-1",
+        name_1="Sanne de Vries",
+    )
+
+    assert any("de training is al begonnen" in text for text in texts(card))
+    assert await active_names(database, session.id) == []
+
+
+async def test_a_trainer_cannot_sign_anyone_up(
+    database, add_staff, add_session
+) -> None:
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+    session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
+
+    card = await act(
+        database,
+        tom,
+        amsterdam(1, 16, 10),
+        actions.SIGN_UP,
+        session_id=session.id,
+        token="card-1",
+        name_1="Tom Bakker",
+    )
+
+    assert "Aanmelden gaat via een medewerker van een school." in texts(card)
+    assert await active_names(database, session.id) == []
+
+
+async def test_an_old_page_button_still_shows_the_trainings_that_are_planned(
+    database, add_staff
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    await import_calendar(
+        database,
+        read_calendar(
+            (DATA / "trainingskalender-2023.txt").read_text(encoding="utf-8"),
+            (DATA / "trainingen-2023-aankondiging.txt").read_text(encoding="utf-8"),
+        ),
+    )
+    # In January the calendar had four pages; by May two are left.
+    may = amsterdam(5, 1, 9)
+
+    card = await act(database, sanne, may, actions.SHOW_TRAININGS, page=4)
+
+    assert "Er staan geen trainingen gepland." not in texts(card)
+    assert "Start nieuwe schooljaar" in texts(card)
