@@ -90,11 +90,12 @@ async def start_playground(
             if process.returncode is not None:
                 break
             await asyncio.sleep(0.2)
-    await stop_playground(process)
+    await stop_process_group(process)
     raise RuntimeError(f"the Playground did not start; see {log_file}")
 
 
-async def stop_playground(process: asyncio.subprocess.Process) -> None:
+async def stop_process_group(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM to the process and its children, SIGKILL after ten seconds."""
     if process.returncode is not None:
         return
     with contextlib.suppress(ProcessLookupError):
@@ -104,6 +105,7 @@ async def stop_playground(process: asyncio.subprocess.Process) -> None:
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+        await process.wait()
 
 
 async def run_local(
@@ -140,6 +142,6 @@ async def run_local(
             task.cancel()
     finally:
         if playground is not None:
-            await stop_playground(playground)
+            await stop_process_group(playground)
         await runner.cleanup()
         logger.info("bot and Playground stopped")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -24,10 +25,22 @@ def alembic_config(url: str = "") -> Config:
 
 
 async def upgrade(database: Database, revision: str = "head") -> None:
+    await _migrate(database, command.upgrade, revision)
+
+
+async def downgrade(database: Database, revision: str) -> None:
+    await _migrate(database, command.downgrade, revision)
+
+
+async def _migrate(
+    database: Database, step: Callable[[Config, str], None], revision: str
+) -> None:
+    """Run an Alembic command on the product's own engine, in one transaction."""
+
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)
 
     async with database.engine.begin() as connection:
         await connection.run_sync(run)

@@ -163,9 +163,14 @@ class TrainingRepository:
         return _sessions_with_seats_taken()
 
     @staticmethod
-    def _session(row: SessionRow, training: TrainingRow, taken: int) -> TrainingSession:
+    def _session(row: Any, training: Any, taken: Any) -> TrainingSession:
+        """A session from its row, its training's row and its count of seats taken.
+
+        The statements are built once at import, so their rows reach here untyped.
+        """
+        assert isinstance(row, SessionRow) and isinstance(training, TrainingRow)
         return TrainingSession(
-            row.id, _training(training), _days(row), row.seats, taken
+            row.id, _training(training), _days(row), row.seats, int(taken)
         )
 
     async def upcoming(
@@ -197,7 +202,7 @@ class TrainingRepository:
                 .with_for_update()
             )
         result = await self.session.execute(_SESSION_BY_ID, {"session_id": session_id})
-        found = result.tuples().first()
+        found = result.first()
         if found is None:
             return None
         row, training, taken = found
@@ -360,7 +365,7 @@ class SignUpRepository:
             .order_by(SessionRow.first_day, SignUpRow.participant_name)
         )
         found = []
-        for session_row, training_row, taken, sign_up_row in result.tuples():
+        for session_row, training_row, taken, sign_up_row in result:
             found.append(
                 SchoolSignUp(
                     await self._sign_up(sign_up_row),
@@ -382,7 +387,7 @@ class SignUpRepository:
         ended = select(SessionRow.id, SessionRow.days)
         session_ids = [
             session_id
-            for session_id, days in (await self.session.execute(ended)).tuples()
+            for session_id, days in await self.session.execute(ended)
             if date.fromisoformat(max(days)) < last_day_before
         ]
         if not session_ids:
@@ -397,7 +402,8 @@ class SignUpRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def _sign_up(self, row: SignUpRow) -> SignUp:
+    async def _sign_up(self, row: Any) -> SignUp:
+        assert isinstance(row, SignUpRow)
         school = await self.session.get(SchoolRow, row.school_id)
         return SignUp(
             id=row.id,

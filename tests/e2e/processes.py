@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 import aiohttp
 from playground import Playground
 
-from bot.local import start_playground, stop_playground
+from bot.local import start_playground, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_CLI = ROOT / ".venv/bin/presentis-bot"
@@ -130,16 +129,8 @@ class BotProcess:
 
     async def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), 10)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await process.wait()
+        if process is not None:
+            await stop_process_group(process)
 
 
 @dataclass
@@ -203,7 +194,7 @@ async def running_stack(
         live_stacks.remove(stack)
         stopped_stacks.append(stack)
         if playground is not None:
-            await stop_playground(playground)
+            await stop_process_group(playground)
         await bot.stop()
 
 

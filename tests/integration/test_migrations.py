@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -13,7 +12,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from store.database import Database
-from store.migrate import alembic_config, upgrade
+from store.migrate import alembic_config, downgrade, upgrade
 from store.tables import Base
 
 pytestmark = pytest.mark.integration
@@ -26,18 +25,6 @@ def schema_differences(connection: Connection) -> list[Any]:
         connection, opts={"compare_type": True, "compare_server_default": True}
     )
     return list(compare_metadata(context, Base.metadata))
-
-
-async def downgrade(database: Database, revision: str) -> None:
-    """Alembic's downgrade, on the product's engine, as `store.migrate.upgrade` runs."""
-
-    def run(connection: Connection) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-    async with database.engine.begin() as connection:
-        await connection.run_sync(run)
 
 
 def schema_state(connection: Connection) -> tuple[set[str], str | None]:
