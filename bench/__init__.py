@@ -151,8 +151,13 @@ def echo_app(adapter_class: type[CloudAdapter] = CloudAdapter) -> web.Applicatio
         answer: web.StreamResponse = await adapter.process(request, bot)
         return answer
 
+    async def close(app: web.Application) -> None:
+        if isinstance(adapter, PresentisAdapter):
+            await adapter.close()
+
     app = web.Application()
     app.router.add_post("/api/messages", messages)
+    app.on_cleanup.append(close)
     return app
 
 

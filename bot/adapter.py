@@ -1,6 +1,6 @@
 """The Bot Framework adapter as the product runs it.
 
-Three changes to the stock `CloudAdapter`, all at its boundary:
+Four changes to the stock `CloudAdapter`, all at its boundary:
 
 - botbuilder-integration-aiohttp 4.17.1 serialises an invoke body that the activity
   handler already serialised and answers 500 to every `Action.Execute`; `process`
@@ -10,6 +10,8 @@ Three changes to the stock `CloudAdapter`, all at its boundary:
   and app id instead. Credentials still refresh their tokens themselves.
 - msrest serialises a card attachment node by node (about a millisecond a card);
   the kept clients pass data that is already plain JSON through as it is.
+- The kept clients send with aiohttp on the event loop instead of `requests` on a
+  thread (see `bot.connector`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from botframework.connector.auth import (
 )
 from msrest.serialization import Model, Serializer
 
+from bot.connector import ConnectorTransport
 from cards.common import as_payload
 from cards.trainings import notice_card
 from domain.texts import DEFAULT_LANGUAGE, Language, say
@@ -44,6 +47,18 @@ KEPT_CLIENTS = 64
 
 
 _PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+class CardContent(dict[str, Any]):
+    """A card as plain JSON, built for one reply and not changed after.
+
+    `TurnContext.send_activities` deep-copies every activity it sends, and a card is
+    hundreds of nodes: the copy shares this content instead. The serializer passes
+    it on as it is.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CardContent:
+        return self
 
 
 def _is_plain_json(value: Any) -> bool:
@@ -67,7 +82,7 @@ class _PlainDataSerializer(Serializer):
 
     def serialize_object(self, attr: Any, **kwargs: Any) -> Any:
         as_json = not kwargs.get("is_xml") and not kwargs.get("basic_types_serializers")
-        if as_json and _is_plain_json(attr):
+        if as_json and (type(attr) is CardContent or _is_plain_json(attr)):
             return attr
         return super().serialize_object(attr, **kwargs)  # type: ignore[no-untyped-call]
 
@@ -82,8 +97,9 @@ def _serialize_plain_data_as_is(client: ConnectorClient) -> ConnectorClient:
 
 
 class _KeptConnectors(ConnectorFactory):  # type: ignore[misc]
-    def __init__(self, inner: ConnectorFactory) -> None:
+    def __init__(self, inner: ConnectorFactory, transport: ConnectorTransport) -> None:
         self._inner = inner
+        self._transport = transport
         self._clients: OrderedDict[tuple[str, str | None], ConnectorClient] = (
             OrderedDict()
         )
@@ -95,6 +111,7 @@ class _KeptConnectors(ConnectorFactory):  # type: ignore[misc]
             client = await self._inner.create(service_url, audience)
             if isinstance(client, ConnectorClient):
                 client = _serialize_plain_data_as_is(client)
+                client.config.pipeline = self._transport.pipeline(client.config)
             self._clients[key] = client
             if len(self._clients) > KEPT_CLIENTS:
                 self._clients.popitem(last=False)
@@ -109,8 +126,11 @@ def _app_id(claims_identity: ClaimsIdentity) -> str:
 class KeptClientsAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     """Delegates to the SDK's authentication; keeps the clients it makes."""
 
-    def __init__(self, inner: BotFrameworkAuthentication) -> None:
+    def __init__(
+        self, inner: BotFrameworkAuthentication, transport: ConnectorTransport
+    ) -> None:
         self._inner = inner
+        self._transport = transport
         self._factories: dict[str, _KeptConnectors] = {}
         self._token_clients: dict[str, UserTokenClient] = {}
 
@@ -119,7 +139,7 @@ class KeptClientsAuthentication(BotFrameworkAuthentication):  # type: ignore[mis
         factory = self._factories.get(app_id)
         if factory is None:
             factory = _KeptConnectors(
-                self._inner.create_connector_factory(claims_identity)
+                self._inner.create_connector_factory(claims_identity), self._transport
             )
             self._factories[app_id] = factory
         return factory
@@ -161,8 +181,13 @@ class KeptClientsAuthentication(BotFrameworkAuthentication):  # type: ignore[mis
 
 class PresentisAdapter(CloudAdapter):  # type: ignore[misc]
     def __init__(self, authentication: BotFrameworkAuthentication) -> None:
-        super().__init__(KeptClientsAuthentication(authentication))
+        self.transport = ConnectorTransport()
+        super().__init__(KeptClientsAuthentication(authentication, self.transport))
         self.on_turn_error = self._tell_user_something_went_wrong
+
+    async def close(self) -> None:
+        """Close the connections to the connector; call when the app stops."""
+        await self.transport.close()
 
     async def process(self, request: web.Request, bot: Bot) -> web.Response:
         """Answer one POST from the channel; see the module docstring for why."""

@@ -84,7 +84,12 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.cleanup_ctx.append(_scheduled_jobs)
+    app.on_cleanup.append(_close_adapter)
     return app
+
+
+async def _close_adapter(app: web.Application) -> None:
+    await app[ADAPTER].close()
 
 
 async def _scheduled_jobs(app: web.Application) -> AsyncIterator[None]:

@@ -22,7 +22,7 @@ from botbuilder.schema import (
     ChannelAccount,
 )
 
-from bot.adapter import LANGUAGE_KEY
+from bot.adapter import LANGUAGE_KEY, CardContent
 from cards.actions import ACTION
 from cards.common import as_payload
 from cards.menu import menu_card
@@ -101,7 +101,9 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
         greeting = say(turn.language, "hello", name=turn.staff.name.split()[0])
         card = menu_card(turn.language, greeting)
         await turn_context.send_activity(
-            MessageFactory.attachment(CardFactory.adaptive_card(as_payload(card)))
+            MessageFactory.attachment(
+                CardFactory.adaptive_card(CardContent(as_payload(card)))
+            )
         )
 
     async def _turn(self, turn_context: TurnContext) -> Turn:
@@ -193,7 +195,7 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
         if reply.text:
             activities.append(MessageFactory.text(reply.text))
         if reply.card:
-            attachment = CardFactory.adaptive_card(as_payload(reply.card))
+            attachment = CardFactory.adaptive_card(CardContent(as_payload(reply.card)))
             activities.append(MessageFactory.attachment(attachment))
         if activities:
             await turn_context.send_activities(activities)

@@ -5,7 +5,8 @@ IMMEDIATE, so two writers never read the same seat count; one writing connection
 process queues the writes in asyncio instead of in SQLite's sleeping busy handler.
 A unit of work that only reads (`read_only=True`) runs on a small pool of query-only
 connections that WAL lets read the last commit while the writer works, so a turn
-that only looks things up does not queue behind the writes. PostgreSQL locks the
+that only looks things up does not queue behind the writes; those reads run on the
+event loop's thread (see `store.sqlite`). PostgreSQL locks the
 session row with SELECT ... FOR UPDATE where seats are counted; both kinds of unit of
 work share its one pool.
 """
@@ -56,16 +57,19 @@ def make_reading_engine(url: str) -> AsyncEngine | None:
     """SQLite's query-only pool; None where the writing engine serves reads too."""
     if not url.startswith("sqlite") or ":memory:" in url or "mode=memory" in url:
         return None
+    # A reader waits only while SQLite rebuilds the WAL index after a crash; it
+    # waits on the event loop's thread here, so not for long.
     pragmas = (
         "PRAGMA journal_mode=WAL",
         "PRAGMA query_only=ON",
-        "PRAGMA busy_timeout=30000",
+        "PRAGMA busy_timeout=2000",
     )
     # A deferred BEGIN takes its snapshot at the first read, which never waits.
     return sqlite_engine(
         url,
         "BEGIN",
         pragmas,
+        on_the_loop=True,
         pool_size=READING_CONNECTIONS,
         max_overflow=0,
         pool_timeout=60,
