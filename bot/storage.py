@@ -7,16 +7,16 @@ from typing import Any
 
 from botbuilder.core import Storage
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from store.database import Database
-from store.tables import BotStateRow
+from store.repositories import upsert
+from store.tables import bot_state
 
 logger = logging.getLogger(__name__)
 
 # Every turn reads state: the statement is built once and given its keys.
-_READ = select(BotStateRow.key, BotStateRow.document).where(
-    BotStateRow.key.in_(bindparam("keys", expanding=True))
+_READ = select(bot_state.c.key, bot_state.c.document).where(
+    bot_state.c.key.in_(bindparam("keys", expanding=True))
 )
 
 
@@ -34,18 +34,19 @@ class DatabaseStorage(Storage):  # type: ignore[misc]
         if not keys:
             return {}
         async with self.database.unit_of_work(read_only=True) as uow:
-            rows = await uow.session.execute(_READ, {"keys": list(keys)})
-            return {str(key): document for key, document in rows}
+            rows = await uow.connection.execute(_READ, {"keys": list(keys)})
+            return {str(row.key): row.document for row in rows}
 
     async def write(self, changes: dict[str, Any]) -> None:
         if not changes:
             return
-        dialect = postgresql if self.database.is_postgresql else sqlite
         async with self.database.unit_of_work() as uow:
             for key, document in changes.items():
                 plain = {k: v for k, v in dict(document).items() if k != "e_tag"}
-                statement = dialect.insert(BotStateRow).values(key=key, document=plain)
-                await uow.session.execute(
+                statement = upsert(uow.connection, bot_state).values(
+                    key=key, document=plain
+                )
+                await uow.connection.execute(
                     statement.on_conflict_do_update(
                         index_elements=["key"], set_={"document": plain}
                     )
@@ -54,7 +55,7 @@ class DatabaseStorage(Storage):  # type: ignore[misc]
 
     async def delete(self, keys: list[str]) -> None:
         async with self.database.unit_of_work() as uow:
-            await uow.session.execute(
-                delete(BotStateRow).where(BotStateRow.key.in_(keys))
+            await uow.connection.execute(
+                delete(bot_state).where(bot_state.c.key.in_(keys))
             )
             await uow.commit()

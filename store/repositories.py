@@ -1,70 +1,149 @@
-"""Repositories: SQL in, domain objects out."""
+"""Repositories: SQL in, domain objects out.
+
+Each takes the unit of work's connection (`Statements`) and speaks SQLAlchemy Core.
+The statements every turn runs are built once, at import, and given their values as
+parameters: SQLAlchemy takes longer to build a statement like these than SQLite
+takes to run it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import (
+    CursorResult,
+    Executable,
+    Row,
+    ScalarResult,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.engine import Dialect
 
 from domain.people import Role, School, Staff
 from domain.trainings import Participant, SignUp, Training, TrainingSession
 from store.tables import (
-    ConversationReferenceRow,
-    SchoolRow,
-    SessionRow,
-    SignUpRequestRow,
-    SignUpRow,
-    StaffRow,
-    TrainingRow,
+    conversation_references,
+    schools,
+    sign_up_requests,
+    sign_ups,
+    staff,
+    training_sessions,
+    trainings,
 )
 
+Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
+Values = Mapping[str, Any] | None
 
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind else "sqlite"
+
+class Statements(Protocol):
+    """What a repository needs of a connection: run a statement, read its rows.
+
+    SQLAlchemy's `AsyncConnection` is one; `store.database` has the other.
+    """
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    async def execute(
+        self, statement: Executable, parameters: Parameters = None
+    ) -> CursorResult[Any]: ...
+
+    async def scalar(self, statement: Executable, parameters: Values = None) -> Any: ...
+
+    async def scalars(
+        self, statement: Executable, parameters: Values = None
+    ) -> ScalarResult[Any]: ...
+
+    async def commit(self) -> None: ...
 
 
-def _upsert(session: AsyncSession, table: Any) -> Any:
-    dialect = _dialect(session)
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+def _new_id(inserted: CursorResult[Any]) -> int:
+    """The primary key an INSERT of one row gave it."""
+    key = inserted.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def upsert(connection: Statements, table: Any) -> Any:
+    """INSERT … ON CONFLICT for the connection's dialect."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+# --- staff ----------------------------------------------------------------------------
+
+_STAFF = select(
+    staff.c.id,
+    staff.c.name,
+    staff.c.email,
+    staff.c.roles,
+    staff.c.aad_object_id,
+    schools.c.id.label("school_id"),
+    schools.c.name.label("school_name"),
+).select_from(staff.outerjoin(schools, schools.c.id == staff.c.school_id))
+_STAFF_BY_AAD_OBJECT_ID = _STAFF.where(
+    staff.c.aad_object_id == bindparam("aad_object_id")
+)
+_STAFF_BY_EMAIL = _STAFF.where(
+    func.lower(staff.c.email) == func.lower(bindparam("email"))
+)
+_STAFF_BY_ID = _STAFF.where(staff.c.id == bindparam("staff_id"))
+
+
+def _staff(row: Row[Any]) -> Staff:
+    school = School(row.school_id, row.school_name) if row.school_id else None
+    return Staff(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        roles=frozenset(Role(role) for role in row.roles.split()),
+        school=school,
+        aad_object_id=row.aad_object_id,
+    )
 
 
 class StaffRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, connection: Statements) -> None:
+        self.connection = connection
 
     async def by_aad_object_id(self, aad_object_id: str) -> Staff | None:
-        # Every turn asks this: a statement built once, given its value.
         return await self._first(
             _STAFF_BY_AAD_OBJECT_ID, {"aad_object_id": aad_object_id}
         )
 
     async def by_email(self, email: str) -> Staff | None:
-        return await self._one(func.lower(StaffRow.email) == func.lower(email.strip()))
+        return await self._first(_STAFF_BY_EMAIL, {"email": email.strip()})
 
     async def link_aad_object_id(self, staff_id: int, aad_object_id: str) -> None:
-        await self.session.execute(
-            update(StaffRow)
-            .where(StaffRow.aad_object_id == aad_object_id)
+        """Give the staff member this Entra object id, taking it from anyone else."""
+        await self.connection.execute(
+            update(staff)
+            .where(staff.c.aad_object_id == aad_object_id)
             .values(aad_object_id=None)
         )
-        await self.session.execute(
-            update(StaffRow)
-            .where(StaffRow.id == staff_id)
+        await self.connection.execute(
+            update(staff)
+            .where(staff.c.id == staff_id)
             .values(aad_object_id=aad_object_id)
         )
 
     async def school_named(self, name: str) -> School:
-        row = await self.session.scalar(select(SchoolRow).where(SchoolRow.name == name))
-        if row is None:
-            row = SchoolRow(name=name)
-            self.session.add(row)
-            await self.session.flush()
-        return School(row.id, row.name)
+        """The school of this name, stored first if it is new."""
+        found = await self.connection.scalar(
+            select(schools.c.id).where(schools.c.name == name)
+        )
+        if found is None:
+            result = await self.connection.execute(insert(schools).values(name=name))
+            found = _new_id(result)
+        return School(int(found), name)
 
     async def save(
         self,
@@ -73,121 +152,107 @@ class StaffRepository:
         roles: Iterable[Role],
         school: School | None,
     ) -> Staff:
-        row = await self.session.scalar(
-            select(StaffRow).where(func.lower(StaffRow.email) == func.lower(email))
+        """Store a staff member by e-mail address, new or known."""
+        values = {
+            "name": name,
+            "roles": " ".join(sorted(role.value for role in roles)),
+            "school_id": school.id if school else None,
+        }
+        staff_id = await self.connection.scalar(
+            select(staff.c.id).where(func.lower(staff.c.email) == func.lower(email))
         )
-        if row is None:
-            row = StaffRow(email=email)
-            self.session.add(row)
-        row.name = name
-        row.roles = " ".join(sorted(role.value for role in roles))
-        row.school_id = school.id if school else None
-        await self.session.flush()
-        found = await self._one(StaffRow.id == row.id)
+        if staff_id is None:
+            result = await self.connection.execute(
+                insert(staff).values(email=email, **values)
+            )
+            staff_id = _new_id(result)
+        else:
+            await self.connection.execute(
+                update(staff).where(staff.c.id == staff_id).values(**values)
+            )
+        found = await self._first(_STAFF_BY_ID, {"staff_id": staff_id})
         assert found is not None
         return found
 
-    async def _one(self, condition: Any) -> Staff | None:
-        return await self._first(_STAFF.where(condition), {})
-
-    async def _first(self, statement: Any, values: dict[str, Any]) -> Staff | None:
-        result = await self.session.execute(statement, values)
-        found = result.first()
-        if found is None:
-            return None
-        staff: StaffRow = found[0]
-        school: SchoolRow | None = found[1]
-        return Staff(
-            id=staff.id,
-            name=staff.name,
-            email=staff.email,
-            roles=frozenset(Role(role) for role in staff.roles.split()),
-            school=School(school.id, school.name) if school else None,
-            aad_object_id=staff.aad_object_id,
-        )
+    async def _first(
+        self, statement: Executable, values: Mapping[str, Any]
+    ) -> Staff | None:
+        row = (await self.connection.execute(statement, values)).first()
+        return _staff(row) if row else None
 
 
-# The statements every turn runs are built once and given their values as
-# parameters: SQLAlchemy takes longer to build and key a statement like these than
-# SQLite takes to run it.
-_STAFF = select(StaffRow, SchoolRow).outerjoin(
-    SchoolRow, SchoolRow.id == StaffRow.school_id
-)
-_STAFF_BY_AAD_OBJECT_ID = _STAFF.where(
-    StaffRow.aad_object_id == bindparam("aad_object_id")
-)
+# --- trainings and their sessions -----------------------------------------------------
 
-
-def _sessions_with_seats_taken() -> Any:
-    taken = (
-        select(func.count(SignUpRow.id))
-        .where(
-            SignUpRow.session_id == SessionRow.id,
-            SignUpRow.cancelled_at.is_(None),
-        )
-        .correlate(SessionRow)
-        .scalar_subquery()
+_SEATS_TAKEN = (
+    select(func.count(sign_ups.c.id))
+    .where(
+        sign_ups.c.session_id == training_sessions.c.id,
+        sign_ups.c.cancelled_at.is_(None),
     )
-    return select(SessionRow, TrainingRow, taken).join(
-        TrainingRow, TrainingRow.id == SessionRow.training_id
-    )
-
+    .correlate(training_sessions)
+    .scalar_subquery()
+)
+_SESSIONS = select(
+    training_sessions.c.id,
+    training_sessions.c.days,
+    training_sessions.c.seats,
+    trainings.c.key,
+    trainings.c.title,
+    trainings.c.content,
+    trainings.c.audience,
+    _SEATS_TAKEN.label("taken"),
+).select_from(
+    training_sessions.join(trainings, trainings.c.id == training_sessions.c.training_id)
+)
+_SESSION_ORDER = (training_sessions.c.first_day, trainings.c.title)
 
 # The page and, by a window count, the total, in one statement.
 _UPCOMING = (
-    _sessions_with_seats_taken()
-    .add_columns(func.count().over())
-    .where(SessionRow.first_day >= bindparam("from_day"))
-    .order_by(SessionRow.first_day, TrainingRow.title)
+    _SESSIONS.add_columns(func.count().over().label("total"))
+    .where(training_sessions.c.first_day >= bindparam("from_day"))
+    .order_by(*_SESSION_ORDER)
     .offset(bindparam("offset"))
     .limit(bindparam("limit"))
 )
-_SESSION_BY_ID = _sessions_with_seats_taken().where(
-    SessionRow.id == bindparam("session_id")
+_COUNT_UPCOMING = select(func.count(training_sessions.c.id)).where(
+    training_sessions.c.first_day >= bindparam("from_day")
+)
+_SESSION_BY_ID = _SESSIONS.where(training_sessions.c.id == bindparam("session_id"))
+_LOCK_SESSION = (
+    select(training_sessions.c.id)
+    .where(training_sessions.c.id == bindparam("session_id"))
+    .with_for_update()
 )
 
 
-def _training(row: TrainingRow) -> Training:
-    return Training(row.key, row.title, row.content, row.audience)
+def _days(stored: Sequence[str]) -> tuple[date, ...]:
+    return tuple(date.fromisoformat(day) for day in stored)
 
 
-def _days(row: SessionRow) -> tuple[date, ...]:
-    return tuple(date.fromisoformat(day) for day in row.days)
+def _session(row: Row[Any]) -> TrainingSession:
+    """A session from a row of `_SESSIONS` (or a statement that extends it)."""
+    training = Training(row.key, row.title, row.content, row.audience)
+    return TrainingSession(row.id, training, _days(row.days), row.seats, int(row.taken))
 
 
 class TrainingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def _sessions(self) -> Any:
-        return _sessions_with_seats_taken()
-
-    @staticmethod
-    def _session(row: Any, training: Any, taken: Any) -> TrainingSession:
-        """A session from its row, its training's row and its count of seats taken.
-
-        The statements are built once at import, so their rows reach here untyped.
-        """
-        assert isinstance(row, SessionRow) and isinstance(training, TrainingRow)
-        return TrainingSession(
-            row.id, _training(training), _days(row), row.seats, int(taken)
-        )
+    def __init__(self, connection: Statements) -> None:
+        self.connection = connection
 
     async def upcoming(
         self, from_day: date, offset: int = 0, limit: int = 100
     ) -> tuple[list[TrainingSession], int]:
-        """Sessions whose first day is `from_day` or later, soonest first."""
-        result = await self.session.execute(
-            _UPCOMING, {"from_day": from_day, "offset": offset, "limit": limit}
-        )
-        rows = result.all()
+        """Sessions whose first day is `from_day` or later, soonest first; the total."""
+        rows = (
+            await self.connection.execute(
+                _UPCOMING, {"from_day": from_day, "offset": offset, "limit": limit}
+            )
+        ).all()
         if rows:
-            return [self._session(*row[:3]) for row in rows], rows[0][3]
+            return [_session(row) for row in rows], int(rows[0].total)
         # Past the last page there is no row to carry the total.
-        total = await self.session.scalar(
-            select(func.count(SessionRow.id)).where(SessionRow.first_day >= from_day)
-        )
-        return [], total or 0
+        total = await self.connection.scalar(_COUNT_UPCOMING, {"from_day": from_day})
+        return [], int(total or 0)
 
     async def get(
         self, session_id: int, *, for_update: bool = False
@@ -195,89 +260,136 @@ class TrainingRepository:
         """One session; `for_update` holds its row until the transaction ends."""
         # SQLite has no row locks: its transactions begin IMMEDIATE, holding the
         # write lock already, so the locking statement would lock nothing more.
-        if for_update and _dialect(self.session) != "sqlite":
-            await self.session.execute(
-                select(SessionRow.id)
-                .where(SessionRow.id == session_id)
-                .with_for_update()
-            )
-        result = await self.session.execute(_SESSION_BY_ID, {"session_id": session_id})
-        found = result.first()
-        if found is None:
-            return None
-        row, training, taken = found
-        return self._session(row, training, taken)
+        if for_update and self.connection.dialect.name != "sqlite":
+            await self.connection.execute(_LOCK_SESSION, {"session_id": session_id})
+        row = (
+            await self.connection.execute(_SESSION_BY_ID, {"session_id": session_id})
+        ).first()
+        return _session(row) if row else None
 
     async def save_training(self, training: Training) -> tuple[int, bool]:
         """Store or refresh a training by key; says whether anything changed."""
-        row = await self.session.scalar(
-            select(TrainingRow).where(TrainingRow.key == training.key)
-        )
-        if row is None:
-            row = TrainingRow(key=training.key)
-            self.session.add(row)
         fields = {
             "title": training.title,
             "content": training.content,
             "audience": training.audience,
         }
-        changed = any(getattr(row, name) != value for name, value in fields.items())
-        for name, value in fields.items():
-            setattr(row, name, value)
-        await self.session.flush()
-        return row.id, changed
+        row = (
+            await self.connection.execute(
+                select(trainings).where(trainings.c.key == training.key)
+            )
+        ).first()
+        if row is None:
+            result = await self.connection.execute(
+                insert(trainings).values(key=training.key, **fields)
+            )
+            return _new_id(result), True
+        if all(getattr(row, name) == value for name, value in fields.items()):
+            return row.id, False
+        await self.connection.execute(
+            update(trainings).where(trainings.c.id == row.id).values(**fields)
+        )
+        return row.id, True
 
     async def session_days(self, training_id: int) -> dict[date, tuple[date, ...]]:
         """Days of each stored session of a training, by first day."""
-        rows = await self.session.scalars(
-            select(SessionRow).where(SessionRow.training_id == training_id)
+        rows = await self.connection.execute(
+            select(training_sessions.c.first_day, training_sessions.c.days).where(
+                training_sessions.c.training_id == training_id
+            )
         )
-        return {row.first_day: _days(row) for row in rows}
+        return {row.first_day: _days(row.days) for row in rows}
 
     async def add_session(
         self, training_id: int, days: Sequence[date], seats: int
-    ) -> None:
-        self.session.add(
-            SessionRow(
+    ) -> int:
+        result = await self.connection.execute(
+            insert(training_sessions).values(
                 training_id=training_id,
                 first_day=days[0],
                 days=[day.isoformat() for day in days],
                 seats=seats,
             )
         )
-        await self.session.flush()
+        return _new_id(result)
 
     async def set_session_days(
         self, training_id: int, first_day: date, days: Sequence[date]
     ) -> None:
-        await self.session.execute(
-            update(SessionRow)
+        await self.connection.execute(
+            update(training_sessions)
             .where(
-                SessionRow.training_id == training_id,
-                SessionRow.first_day == first_day,
+                training_sessions.c.training_id == training_id,
+                training_sessions.c.first_day == first_day,
             )
             .values(days=[day.isoformat() for day in days])
         )
 
 
-# A sign-up runs these; built once, like the statements above.
-_REQUEST_AUTHOR = select(SignUpRequestRow.staff_id).where(
-    SignUpRequestRow.token == bindparam("token")
+# --- sign-ups -------------------------------------------------------------------------
+
+_SIGN_UPS = select(
+    sign_ups.c.id,
+    sign_ups.c.session_id,
+    schools.c.name.label("school_name"),
+    sign_ups.c.participant_name,
+    sign_ups.c.dietary_wishes,
+    sign_ups.c.signed_up_by,
+    sign_ups.c.cancelled_at,
+).select_from(sign_ups.join(schools, schools.c.id == sign_ups.c.school_id))
+_ACTIVE = sign_ups.c.cancelled_at.is_(None)
+
+_REQUEST_AUTHOR = select(sign_up_requests.c.staff_id).where(
+    sign_up_requests.c.token == bindparam("token")
 )
 _SIGN_UPS_OF_REQUEST = (
-    select(SignUpRow)
-    .join(SignUpRequestRow, SignUpRequestRow.id == SignUpRow.request_id)
+    _SIGN_UPS.join(sign_up_requests, sign_up_requests.c.id == sign_ups.c.request_id)
     .where(
-        SignUpRequestRow.token == bindparam("token"),
-        SignUpRequestRow.staff_id == bindparam("staff_id"),
+        sign_up_requests.c.token == bindparam("token"),
+        sign_up_requests.c.staff_id == bindparam("staff_id"),
     )
-    .order_by(SignUpRow.id)
+    .order_by(sign_ups.c.id)
 )
-_ACTIVE_PARTICIPANT_KEYS = select(SignUpRow.participant_key).where(
-    SignUpRow.session_id == bindparam("session_id"),
-    SignUpRow.school_id == bindparam("school_id"),
-    SignUpRow.cancelled_at.is_(None),
+_ACTIVE_PARTICIPANT_KEYS = select(sign_ups.c.participant_key).where(
+    sign_ups.c.session_id == bindparam("session_id"),
+    sign_ups.c.school_id == bindparam("school_id"),
+    _ACTIVE,
 )
+_SIGN_UP_BY_ID = _SIGN_UPS.where(sign_ups.c.id == bindparam("sign_up_id"))
+_SIGN_UPS_OF_SESSION = _SIGN_UPS.where(
+    sign_ups.c.session_id == bindparam("session_id"), _ACTIVE
+).order_by(schools.c.name, sign_ups.c.participant_name)
+# A sign-up with its session: the sign-up's columns come after the session's.
+_SCHOOL_SIGN_UPS = (
+    _SESSIONS.add_columns(
+        sign_ups.c.id.label("sign_up_id"),
+        sign_ups.c.session_id,
+        sign_ups.c.participant_name,
+        sign_ups.c.dietary_wishes,
+        sign_ups.c.signed_up_by,
+        sign_ups.c.cancelled_at,
+        schools.c.name.label("school_name"),
+    )
+    .join(sign_ups, sign_ups.c.session_id == training_sessions.c.id)
+    .join(schools, schools.c.id == sign_ups.c.school_id)
+    .where(
+        sign_ups.c.school_id == bindparam("school_id"),
+        training_sessions.c.first_day >= bindparam("from_day"),
+        _ACTIVE,
+    )
+    .order_by(*_SESSION_ORDER, sign_ups.c.participant_name)
+)
+
+
+def _sign_up(row: Row[Any], *, id_label: str = "id") -> SignUp:
+    return SignUp(
+        id=getattr(row, id_label),
+        session_id=row.session_id,
+        school_name=row.school_name,
+        participant=Participant(row.participant_name, row.dietary_wishes),
+        signed_up_by=row.signed_up_by,
+        cancelled_at=row.cancelled_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -287,27 +399,27 @@ class SchoolSignUp:
 
 
 class SignUpRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, connection: Statements) -> None:
+        self.connection = connection
 
     async def request_author(self, token: str) -> int | None:
         """The staff member who submitted the card with this token, if anyone did."""
-        author: int | None = await self.session.scalar(
+        author: int | None = await self.connection.scalar(
             _REQUEST_AUTHOR, {"token": token}
         )
         return author
 
     async def of_request(self, token: str, staff_id: int) -> list[SignUp]:
         """What one person's submitted card stored; nothing for anyone else."""
-        rows = await self.session.scalars(
+        rows = await self.connection.execute(
             _SIGN_UPS_OF_REQUEST, {"token": token, "staff_id": staff_id}
         )
-        return [await self._sign_up(row) for row in rows]
+        return [_sign_up(row) for row in rows]
 
     async def active_participant_keys(
         self, session_id: int, school_id: int
     ) -> set[str]:
-        keys = await self.session.scalars(
+        keys = await self.connection.scalars(
             _ACTIVE_PARTICIPANT_KEYS, {"session_id": session_id, "school_id": school_id}
         )
         return set(keys)
@@ -321,103 +433,84 @@ class SignUpRepository:
         participants: Sequence[Participant],
         now: datetime,
     ) -> None:
-        request = SignUpRequestRow(
-            token=token, session_id=session_id, staff_id=staff_id, created_at=now
-        )
-        self.session.add(request)
-        await self.session.flush()
-        self.session.add_all(
-            SignUpRow(
-                request_id=request.id,
-                session_id=session_id,
-                school_id=school_id,
-                participant_name=participant.name,
-                participant_key=participant.key,
-                dietary_wishes=participant.dietary_wishes,
-                signed_up_by=staff_id,
-                created_at=now,
+        """Store one submitted card: its token, then a sign-up per participant."""
+        request = await self.connection.execute(
+            insert(sign_up_requests).values(
+                token=token, session_id=session_id, staff_id=staff_id, created_at=now
             )
-            for participant in participants
         )
-        await self.session.flush()
+        request_id = _new_id(request)
+        await self.connection.execute(
+            insert(sign_ups),
+            [
+                {
+                    "request_id": request_id,
+                    "session_id": session_id,
+                    "school_id": school_id,
+                    "participant_name": participant.name,
+                    "participant_key": participant.key,
+                    "dietary_wishes": participant.dietary_wishes,
+                    "signed_up_by": staff_id,
+                    "created_at": now,
+                }
+                for participant in participants
+            ],
+        )
 
     async def get(self, sign_up_id: int) -> SignUp | None:
-        row = await self.session.get(SignUpRow, sign_up_id)
-        return await self._sign_up(row) if row else None
+        row = (
+            await self.connection.execute(_SIGN_UP_BY_ID, {"sign_up_id": sign_up_id})
+        ).first()
+        return _sign_up(row) if row else None
 
     async def cancel(self, sign_up_id: int, now: datetime) -> None:
-        await self.session.execute(
-            update(SignUpRow).where(SignUpRow.id == sign_up_id).values(cancelled_at=now)
+        await self.connection.execute(
+            update(sign_ups).where(sign_ups.c.id == sign_up_id).values(cancelled_at=now)
         )
 
     async def of_school(self, school_id: int, from_day: date) -> list[SchoolSignUp]:
         """Active sign-ups of a school for sessions from `from_day` on."""
-        trainings = TrainingRepository(self.session)
-        result = await self.session.execute(
-            trainings._sessions()
-            .add_columns(SignUpRow)
-            .join(SignUpRow, SignUpRow.session_id == SessionRow.id)
-            .where(
-                SignUpRow.school_id == school_id,
-                SignUpRow.cancelled_at.is_(None),
-                SessionRow.first_day >= from_day,
-            )
-            .order_by(SessionRow.first_day, SignUpRow.participant_name)
+        rows = await self.connection.execute(
+            _SCHOOL_SIGN_UPS, {"school_id": school_id, "from_day": from_day}
         )
-        found = []
-        for session_row, training_row, taken, sign_up_row in result:
-            found.append(
-                SchoolSignUp(
-                    await self._sign_up(sign_up_row),
-                    trainings._session(session_row, training_row, taken),
-                )
-            )
-        return found
+        return [
+            SchoolSignUp(_sign_up(row, id_label="sign_up_id"), _session(row))
+            for row in rows
+        ]
 
     async def of_session(self, session_id: int) -> list[SignUp]:
-        rows = await self.session.scalars(
-            select(SignUpRow)
-            .where(SignUpRow.session_id == session_id, SignUpRow.cancelled_at.is_(None))
-            .order_by(SignUpRow.school_id, SignUpRow.participant_name)
+        rows = await self.connection.execute(
+            _SIGN_UPS_OF_SESSION, {"session_id": session_id}
         )
-        return [await self._sign_up(row) for row in rows]
+        return [_sign_up(row) for row in rows]
 
     async def remove_dietary_wishes(self, last_day_before: date, now: datetime) -> int:
         """Blank the dietary wishes of sessions that ended before the given day."""
-        ended = select(SessionRow.id, SessionRow.days)
+        ended = select(training_sessions.c.id, training_sessions.c.days)
         session_ids = [
-            session_id
-            for session_id, days in await self.session.execute(ended)
-            if date.fromisoformat(max(days)) < last_day_before
+            row.id
+            for row in await self.connection.execute(ended)
+            if date.fromisoformat(max(row.days)) < last_day_before
         ]
         if not session_ids:
             return 0
-        result = await self.session.execute(
-            update(SignUpRow)
+        result = await self.connection.execute(
+            update(sign_ups)
             .where(
-                SignUpRow.session_id.in_(session_ids),
-                SignUpRow.dietary_wishes.is_not(None),
+                sign_ups.c.session_id.in_(session_ids),
+                sign_ups.c.dietary_wishes.is_not(None),
             )
             .values(dietary_wishes=None, dietary_wishes_removed_at=now)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def _sign_up(self, row: Any) -> SignUp:
-        assert isinstance(row, SignUpRow)
-        school = await self.session.get(SchoolRow, row.school_id)
-        return SignUp(
-            id=row.id,
-            session_id=row.session_id,
-            school_name=school.name if school else "",
-            participant=Participant(row.participant_name, row.dietary_wishes),
-            signed_up_by=row.signed_up_by,
-            cancelled_at=row.cancelled_at,
-        )
+
+# --- conversation references ----------------------------------------------------------
 
 
 class ConversationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, connection: Statements) -> None:
+        self.connection = connection
 
     async def remember(
         self,
@@ -432,8 +525,8 @@ class ConversationRepository:
             "reference": reference,
             "updated_at": now,
         }
-        statement = _upsert(self.session, ConversationReferenceRow).values(**values)
-        await self.session.execute(
+        statement = upsert(self.connection, conversation_references).values(**values)
+        await self.connection.execute(
             statement.on_conflict_do_update(
                 index_elements=["user_id"],
                 set_={k: v for k, v in values.items() if k != "user_id"},
@@ -441,5 +534,9 @@ class ConversationRepository:
         )
 
     async def reference_of(self, user_id: str) -> dict[str, Any] | None:
-        row = await self.session.get(ConversationReferenceRow, user_id)
-        return row.reference if row else None
+        reference: dict[str, Any] | None = await self.connection.scalar(
+            select(conversation_references.c.reference).where(
+                conversation_references.c.user_id == user_id
+            )
+        )
+        return reference

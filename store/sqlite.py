@@ -28,30 +28,21 @@ _T = TypeVar("_T")
 
 
 def sqlite_engine(
-    url: str,
-    begin: str,
-    pragmas: tuple[str, ...],
-    *,
-    on_the_loop: bool = False,
-    **options: Any,
+    url: str, begin: str, pragmas: tuple[str, ...], **options: Any
 ) -> AsyncEngine:
     """An aiosqlite engine that takes as few trips to the driver's thread as it can.
 
     The connection arguments come from the URL as SQLAlchemy reads them, with the
-    30 s lock timeout the store has always used. With `on_the_loop`, statements run
-    on the event loop's own thread, without any trip: see `_OneTripConnection`.
+    30 s lock timeout the store has always used.
     """
     address = make_url(url)
     arguments, keywords = address.get_dialect()().create_connect_args(address)
     keywords.setdefault("timeout", 30)
-    if on_the_loop:
-        keywords["check_same_thread"] = False
 
     async def connect() -> aiosqlite.Connection:
         connection = _OneTripConnection(
             partial(sqlite3.connect, *arguments, **keywords), 64
         )
-        connection.on_the_loop = on_the_loop
         # As SQLAlchemy does for the aiosqlite connections it makes itself: a
         # connection left open must not keep the process from exiting.
         connection._thread.daemon = True
@@ -88,16 +79,9 @@ class _OneTripConnection(aiosqlite.Connection):
     IMMEDIATE one takes the write lock then); a transaction in which nothing ran
     ends without a trip, as does a rollback or commit with no transaction open.
     The same SQL runs on the same connection in the same order.
-
-    A connection `on_the_loop` runs its statements on the event loop's thread, where
-    a trip to its own thread and back costs ten times what a small read takes. Only
-    query-only connections in WAL mode do so: their reads never wait for a writer.
-    TODO(a read that can take long, such as a report or an export): give that read
-    a connection with its own thread, or it holds up every turn while it runs.
     """
 
     _begin: str | None = None
-    on_the_loop = False
 
     def begin_with_next_statement(self, begin: str) -> None:
         self._begin = begin
@@ -111,8 +95,6 @@ class _OneTripConnection(aiosqlite.Connection):
                 connection.execute(begin)
             return work(connection)
 
-        if self.on_the_loop:
-            return begin_and_work(self._conn)
         return await self._execute(begin_and_work, self._conn)  # type: ignore[no-untyped-call,no-any-return]
 
     def cursor(self) -> _OneTripCursor:  # type: ignore[override]

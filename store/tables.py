@@ -1,12 +1,14 @@
-"""The database schema; only the Alembic migrations in `store/migrations` make it."""
+"""The database schema; only the Alembic migrations in `store/migrations` make it.
+
+Plain SQLAlchemy Core tables: the repositories turn rows into domain objects
+themselves, so nothing here needs the ORM's identity map or change tracking.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
-
 from sqlalchemy import (
     JSON,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -14,11 +16,11 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -27,108 +29,106 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+metadata = MetaData(naming_convention=NAMING)
 
 
-class SchoolRow(Base):
-    __tablename__ = "schools"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+def _moment(name: str, *, nullable: bool = False) -> Column[object]:
+    return Column(name, DateTime(timezone=True), nullable=nullable)
 
 
-class StaffRow(Base):
-    __tablename__ = "staff"
+schools = Table(
+    "schools",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    aad_object_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
-    roles: Mapped[str] = mapped_column(String(300), default="")
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("aad_object_id", String(64), unique=True),
+    Column("school_id", ForeignKey("schools.id")),
+    # Role names separated by spaces, e.g. "docent mentor".
+    Column("roles", String(300), nullable=False, default=""),
+)
 
+trainings = Table(
+    "trainings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("content", Text),
+    Column("audience", Text),
+)
 
-class TrainingRow(Base):
-    __tablename__ = "trainings"
+training_sessions = Table(
+    "training_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("training_id", ForeignKey("trainings.id"), nullable=False),
+    Column("first_day", Date, nullable=False),
+    # Every day of the session as an ISO date, the first included.
+    Column("days", JSON, nullable=False),
+    Column("seats", Integer, nullable=False),
+    UniqueConstraint("training_id", "first_day"),
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
-    content: Mapped[str | None] = mapped_column(Text)
-    audience: Mapped[str | None] = mapped_column(Text)
+# One submitted sign-up card; its token makes a second submit a no-op.
+sign_up_requests = Table(
+    "sign_up_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("session_id", ForeignKey("training_sessions.id"), nullable=False),
+    Column("staff_id", ForeignKey("staff.id"), nullable=False),
+    _moment("created_at"),
+)
 
+sign_ups = Table(
+    "sign_ups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("sign_up_requests.id"), nullable=False),
+    Column(
+        "session_id", ForeignKey("training_sessions.id"), nullable=False, index=True
+    ),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("participant_name", String(200), nullable=False),
+    Column("participant_key", String(200), nullable=False),
+    Column("dietary_wishes", Text),
+    Column("signed_up_by", ForeignKey("staff.id"), nullable=False),
+    _moment("created_at"),
+    _moment("cancelled_at", nullable=True),
+    _moment("dietary_wishes_removed_at", nullable=True),
+    Index(
+        "uq_sign_ups_active_participant",
+        "session_id",
+        "school_id",
+        "participant_key",
+        unique=True,
+        sqlite_where=text("cancelled_at IS NULL"),
+        postgresql_where=text("cancelled_at IS NULL"),
+    ),
+)
 
-class SessionRow(Base):
-    __tablename__ = "training_sessions"
-    __table_args__ = (UniqueConstraint("training_id", "first_day"),)
+# Where to reach a user proactively; refreshed by every incoming activity.
+conversation_references = Table(
+    "conversation_references",
+    metadata,
+    Column("user_id", String(200), primary_key=True),
+    Column("aad_object_id", String(64), index=True),
+    Column("reference", JSON, nullable=False),
+    _moment("updated_at"),
+)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id"))
-    first_day: Mapped[date] = mapped_column(Date)
-    days: Mapped[list[str]] = mapped_column(JSON)
-    seats: Mapped[int] = mapped_column(Integer)
-
-
-class SignUpRequestRow(Base):
-    """One submitted sign-up card; its token makes a second submit a no-op."""
-
-    __tablename__ = "sign_up_requests"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class SignUpRow(Base):
-    __tablename__ = "sign_ups"
-    __table_args__ = (
-        Index(
-            "uq_sign_ups_active_participant",
-            "session_id",
-            "school_id",
-            "participant_key",
-            unique=True,
-            sqlite_where=text("cancelled_at IS NULL"),
-            postgresql_where=text("cancelled_at IS NULL"),
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("sign_up_requests.id"))
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("training_sessions.id"), index=True
-    )
-    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    participant_name: Mapped[str] = mapped_column(String(200))
-    participant_key: Mapped[str] = mapped_column(String(200))
-    dietary_wishes: Mapped[str | None] = mapped_column(Text)
-    signed_up_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    dietary_wishes_removed_at: Mapped[datetime | None] = mapped_column(
-        DateTime(timezone=True)
-    )
-
-
-class ConversationReferenceRow(Base):
-    """Where to reach a user proactively; refreshed by every incoming activity."""
-
-    __tablename__ = "conversation_references"
-
-    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    aad_object_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class BotStateRow(Base):
-    """Documents of the Bot Framework's user and conversation state."""
-
-    __tablename__ = "bot_state"
-
-    key: Mapped[str] = mapped_column(String(400), primary_key=True)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+# Documents of the Bot Framework's user and conversation state.
+bot_state = Table(
+    "bot_state",
+    metadata,
+    Column("key", String(400), primary_key=True),
+    Column("document", JSON, nullable=False),
+)

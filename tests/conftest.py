@@ -29,7 +29,7 @@ from sqlalchemy.engine import URL, make_url
 
 from store.database import Database
 from store.migrate import upgrade
-from store.tables import Base
+from store.tables import metadata
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 TEST_DATABASE_PREFIX = "presentis_test_"
@@ -163,7 +163,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 async def _truncate_all(url: str) -> None:
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
     database = Database.connect(url)
     try:
         async with database.engine.begin() as connection:

@@ -11,12 +11,10 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
 from domain.people import Role, Staff
 from domain.trainings import Training, TrainingSession, training_key
 from store.database import Database
-from store.tables import SessionRow
 
 HORIZON = "Praktijkschool De Horizon"
 ANKER = "Praktijkcollege Het Anker"
@@ -65,13 +63,7 @@ def add_session(database: Database) -> AddSession:
             training_id, _ = await uow.trainings.save_training(
                 Training(training_key(title), title)
             )
-            await uow.trainings.add_session(training_id, days, seats)
-            session_id = await uow.session.scalar(
-                select(SessionRow.id).where(
-                    SessionRow.training_id == training_id,
-                    SessionRow.first_day == days[0],
-                )
-            )
+            session_id = await uow.trainings.add_session(training_id, days, seats)
             await uow.commit()
         assert session_id is not None
         async with database.unit_of_work() as uow:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from cards.common import as_payload
 from dialogs.trainings import sign_up
@@ -24,7 +24,7 @@ from domain.people import Staff
 from domain.texts import Language, say
 from domain.trainings import name_field
 from store.database import Database
-from store.tables import SignUpRequestRow, SignUpRow
+from store.tables import sign_up_requests, sign_ups
 
 pytestmark = pytest.mark.integration
 
@@ -106,9 +106,9 @@ async def stored_names(database: Database, session_id: int) -> Counter[str]:
     return Counter(f"{s.school_name}/{s.participant.name}" for s in active)
 
 
-async def count(database: Database, table: type) -> int:
+async def count(database: Database, table: Table) -> int:
     async with database.unit_of_work() as uow:
-        return int(await uow.session.scalar(select(func.count()).select_from(table)))
+        return int(await uow.connection.scalar(select(func.count()).select_from(table)))
 
 
 async def teachers(add_staff, how_many: int) -> list[Staff]:
@@ -137,7 +137,7 @@ async def test_twenty_teachers_at_once_fill_twelve_seats_and_no_more(
     assert await stored_names(database, session.id) == Counter(
         f"{o.staff.school.name}/{o.staff.name}" for o in accepted if o.staff.school
     )
-    assert await count(database, SignUpRequestRow) == 12
+    assert await count(database, sign_up_requests) == 12
     async with database.unit_of_work() as uow:
         for outcome in accepted:
             stored = await uow.sign_ups.of_request(outcome.token, outcome.staff.id)
@@ -183,7 +183,7 @@ async def test_groups_of_different_sizes_never_overfill_a_session(
         seen_left = next(n for n in range(12) if message == not_enough(n, asked))
         assert left <= seen_left < asked
         assert row == seen_left + 1
-    assert await count(database, SignUpRequestRow) == len(accepted)
+    assert await count(database, sign_up_requests) == len(accepted)
 
 
 async def test_a_card_submitted_several_times_at_once_signs_up_once(
@@ -213,8 +213,8 @@ async def test_a_card_submitted_several_times_at_once_signs_up_once(
     assert await stored_names(database, session.id) == Counter(
         f"Praktijkschool De Horizon/{name}" for name in names
     )
-    assert await count(database, SignUpRequestRow) == 1
-    assert await count(database, SignUpRow) == 2
+    assert await count(database, sign_up_requests) == 1
+    assert await count(database, sign_ups) == 2
 
 
 async def test_two_colleagues_signing_up_the_same_person_at_once_store_one(

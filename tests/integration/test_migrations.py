@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from store.database import Database
 from store.migrate import alembic_config, downgrade, upgrade
-from store.tables import Base
+from store.tables import metadata
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +24,7 @@ def schema_differences(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(
         connection, opts={"compare_type": True, "compare_server_default": True}
     )
-    return list(compare_metadata(context, Base.metadata))
+    return list(compare_metadata(context, metadata))
 
 
 def schema_state(connection: Connection) -> tuple[set[str], str | None]:
@@ -49,7 +49,7 @@ async def test_upgrading_an_empty_database_builds_the_models_schema(
         await database.close()
 
     assert before == (set(), None)
-    assert after == ({*Base.metadata.tables, "alembic_version"}, HEAD)
+    assert after == ({*metadata.tables, "alembic_version"}, HEAD)
     assert differences == []
 
 
@@ -67,7 +67,7 @@ async def test_upgrading_twice_changes_nothing(empty_database_url: str) -> None:
         await database.close()
 
     assert revision == HEAD
-    assert tables == {*Base.metadata.tables, "alembic_version"}
+    assert tables == {*metadata.tables, "alembic_version"}
     assert differences == []
 
 

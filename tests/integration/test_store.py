@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage import DatabaseStorage
 from domain.people import Role
 from domain.trainings import Participant, TrainingSession
 from store.database import Database
-from store.tables import SignUpRequestRow, SignUpRow
+from store.tables import sign_up_requests, sign_ups
 
 pytestmark = pytest.mark.integration
 
@@ -49,9 +49,9 @@ async def session_now(database: Database, session_id: int) -> TrainingSession:
     return found
 
 
-async def count(database: Database, table: type) -> int:
+async def count(database: Database, table: Table) -> int:
     async with database.unit_of_work() as uow:
-        return int(await uow.session.scalar(select(func.count()).select_from(table)))
+        return int(await uow.connection.scalar(select(func.count()).select_from(table)))
 
 
 # Staff
@@ -194,8 +194,8 @@ async def test_a_sign_up_is_stored_once_per_card_token(
     assert author == sanne.id and nobody is None
     assert shown_to_another == []
     assert [s.participant.name for s in stored] == ["Sanne de Vries"]
-    assert await count(database, SignUpRow) == 1
-    assert await count(database, SignUpRequestRow) == 1
+    assert await count(database, sign_ups) == 1
+    assert await count(database, sign_up_requests) == 1
 
 
 async def test_the_same_participant_cannot_be_signed_up_twice_in_a_session(
@@ -255,7 +255,7 @@ async def test_a_cancelled_participant_may_sign_up_again(
     assert [s.participant.name for s in active] == ["Jan"]
     assert keys == {"jan"}
     assert cancelled is not None and cancelled.cancelled_at is not None
-    assert await count(database, SignUpRow) == 2
+    assert await count(database, sign_ups) == 2
 
 
 async def test_cancelling_takes_the_sign_up_out_of_every_list(
@@ -337,11 +337,11 @@ async def test_dietary_wishes_are_removed_only_after_sessions_ended_long_enough(
         await uow.commit()
 
     async with database.unit_of_work() as uow:
-        rows = await uow.session.execute(
+        rows = await uow.connection.execute(
             select(
-                SignUpRow.session_id,
-                SignUpRow.dietary_wishes,
-                SignUpRow.dietary_wishes_removed_at.is_not(None),
+                sign_ups.c.session_id,
+                sign_ups.c.dietary_wishes,
+                sign_ups.c.dietary_wishes_removed_at.is_not(None),
             )
         )
         wishes = {session_id: (wish, marked) for session_id, wish, marked in rows}
@@ -374,7 +374,7 @@ async def test_removing_dietary_wishes_twice_changes_nothing_more(
         await uow.commit()
 
     assert (first, second) == (1, 0)
-    assert await count(database, SignUpRow) == 1
+    assert await count(database, sign_ups) == 1
 
 
 # Conversation references
