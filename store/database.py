@@ -92,7 +92,10 @@ def make_reading_engine(url: str) -> Engine | None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         # A deferred BEGIN takes its snapshot at the first read, which never waits.
-        connection.exec_driver_sql("BEGIN")
+        # Straight to the driver: it is no statement for SQLAlchemy to keep.
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        driver.execute("BEGIN")
 
     return engine
 
