@@ -73,11 +73,11 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
         reply = await router.answer_action(turn, str(action.get("verb") or ""), data)
         if reply.language:
             await self._choose_language(turn_context, reply.language)
-        card = reply.card or notice_card(
-            reply.text or "", reply.language or turn.language
+        payload = reply.card_payload() or as_payload(
+            notice_card(reply.text or "", reply.language or turn.language)
         )
         return AdaptiveCardInvokeResponse(
-            status_code=200, type=CARD_TYPE, value=as_payload(card)
+            status_code=200, type=CARD_TYPE, value=payload
         )
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
@@ -194,8 +194,9 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
         activities: list[Activity] = []
         if reply.text:
             activities.append(MessageFactory.text(reply.text))
-        if reply.card:
-            attachment = CardFactory.adaptive_card(CardContent(as_payload(reply.card)))
+        payload = reply.card_payload()
+        if payload is not None:
+            attachment = CardFactory.adaptive_card(CardContent(payload))
             activities.append(MessageFactory.attachment(attachment))
         if activities:
             await turn_context.send_activities(activities)

@@ -12,6 +12,7 @@ from typing import Any
 from adaptive_cards.card import AdaptiveCard
 from sqlalchemy.exc import IntegrityError
 
+from cards.common import as_payload
 from cards.sign_ups import ROSTER_PAGE_SIZE, my_sign_ups_card, roster_card
 from cards.trainings import (
     PAGE_SIZE,
@@ -72,10 +73,10 @@ async def show_trainings(turn: Turn, data: Mapping[str, Any]) -> Reply:
                 turn.today, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
             )
 
-    return Reply(
-        card=_calendar_card(tuple(sessions), page, total, turn.language, turn.today),
-        replace=page > 1 or "page" in data,
+    card, rendered = _calendar_card(
+        tuple(sessions), page, total, turn.language, turn.today
     )
+    return Reply(card=card, rendered=rendered, replace=page > 1 or "page" in data)
 
 
 @lru_cache(maxsize=32)
@@ -85,18 +86,19 @@ def _calendar_card(
     total: int,
     language: Language,
     today: date,
-) -> AdaptiveCard:
-    """The calendar card, built once per page, language, day and seats taken.
+) -> tuple[AdaptiveCard, Mapping[str, Any]]:
+    """The calendar card and its JSON, made once per page, language, day and seats.
 
-    Building it (babel's formats, pydantic's models) costs as much as the rest of
-    the turn, and everyone who asks on one school day gets the same card until a
-    seat is taken or freed: the sessions, read afresh each turn, carry their seats
-    taken and so are part of the key. The card reads the moment only to tell
-    whether sign-up is still open, which changes by the day. Cards are not changed
-    after they are built, so one may serve several turns.
+    Building and rendering it (babel's formats, pydantic's models) costs as much as
+    the rest of the turn, and everyone who asks on one school day gets the same
+    card until a seat is taken or freed: the sessions, read afresh each turn, carry
+    their seats taken and so are part of the key. The card reads the moment only
+    to tell whether sign-up is still open, which changes by the day. Cards are not
+    changed after they are built, so one may serve several turns.
     """
     start_of_day = datetime.combine(today, time(), SCHOOL_TIME)
-    return trainings_card(sessions, page, total, language, start_of_day)
+    card = trainings_card(sessions, page, total, language, start_of_day)
+    return card, as_payload(card)
 
 
 async def open_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:

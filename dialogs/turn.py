@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from adaptive_cards.card import AdaptiveCard
 
+from cards.common import as_payload
 from domain.clock import SCHOOL_TIME
 from domain.people import Staff
 from domain.texts import Language
@@ -29,9 +32,19 @@ class Turn:
 
 @dataclass
 class Reply:
-    """Text and/or a card. `replace` asks to update the card the action came from."""
+    """Text and/or a card. `replace` asks to update the card the action came from.
+
+    `rendered` is the card as JSON where the flow has it at hand already (a card it
+    keeps for many turns); otherwise the card is rendered when it is sent.
+    """
 
     text: str | None = None
     card: AdaptiveCard | None = None
     replace: bool = False
     language: Language | None = field(default=None)
+    rendered: Mapping[str, Any] | None = None
+
+    def card_payload(self) -> Mapping[str, Any] | None:
+        if self.rendered is not None:
+            return self.rendered
+        return as_payload(self.card) if self.card else None
