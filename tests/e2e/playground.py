@@ -213,6 +213,8 @@ class Playground:
         data: dict[str, Any],
     ) -> tuple[int, dict[str, Any]]:
         """Another user's invoke goes in as a custom activity, as Teams sends it."""
+        # The Playground sends a custom activity with the timestamp of its template.
+        since = _now()
         url = f"{self.base_url}/_internal/v1/customActivities/template"
         params = {"conversationId": self.conversation_id}
         async with self.http.get(url, params=params) as answer:
@@ -231,7 +233,6 @@ class Playground:
                 }
             },
         )
-        since = _now()
         url = f"{self.base_url}/_internal/v1/customActivities"
         async with self.http.post(url, json=activity) as answer:
             answer.raise_for_status()
@@ -282,6 +283,7 @@ class Playground:
         With `value` it is what an Action.Submit of that user sends: the button's
         data and the card's inputs.
         """
+        # The Playground sends a custom activity with the timestamp of its template.
         since = _now()
         url = f"{self.base_url}/_internal/v1/customActivities/template"
         # Without `type` the template is a bare activity of this conversation;
