@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -84,24 +83,8 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
     app[BOT] = PresentisBot(database, user_state, settings.clock)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
-    app.on_startup.append(_leave_start_up_to_rest)
     app.cleanup_ctx.append(_scheduled_jobs)
-    app.on_cleanup.append(_close_adapter)
     return app
-
-
-async def _leave_start_up_to_rest(app: web.Application) -> None:
-    """Keep what start-up made (modules, the SDK's tables) out of later collections.
-
-    Everything alive now lives as long as the process; without this, each full
-    collection walks it again, a pause of milliseconds in the middle of a turn.
-    """
-    gc.collect()
-    gc.freeze()
-
-
-async def _close_adapter(app: web.Application) -> None:
-    await app[ADAPTER].close()
 
 
 async def _scheduled_jobs(app: web.Application) -> AsyncIterator[None]:

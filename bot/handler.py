@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 
@@ -22,7 +21,7 @@ from botbuilder.schema import (
     ChannelAccount,
 )
 
-from bot.adapter import LANGUAGE_KEY, CardContent
+from bot.adapter import LANGUAGE_KEY
 from cards.actions import ACTION
 from cards.common import as_payload
 from cards.menu import menu_card
@@ -101,20 +100,12 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
         greeting = say(turn.language, "hello", name=turn.staff.name.split()[0])
         card = menu_card(turn.language, greeting)
         await turn_context.send_activity(
-            MessageFactory.attachment(
-                CardFactory.adaptive_card(CardContent(as_payload(card)))
-            )
+            MessageFactory.attachment(CardFactory.adaptive_card(as_payload(card)))
         )
 
     async def _turn(self, turn_context: TurnContext) -> Turn:
-        # The stored language and the staff record are two reads on two
-        # connections: asked side by side, the turn waits for one, not both. Both
-        # finish before the turn goes on, whichever fails.
-        reading_language = asyncio.ensure_future(self._language_of(turn_context))
-        try:
-            staff = await self._who(turn_context)
-        finally:
-            language = await reading_language
+        language = await self._language_of(turn_context)
+        staff = await self._who(turn_context)
         await self._remember_reference(turn_context)
         return Turn(staff, language, self.clock.now(), self.database)
 
@@ -196,7 +187,7 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
             activities.append(MessageFactory.text(reply.text))
         payload = reply.card_payload()
         if payload is not None:
-            attachment = CardFactory.adaptive_card(CardContent(payload))
+            attachment = CardFactory.adaptive_card(payload)
             activities.append(MessageFactory.attachment(attachment))
         if activities:
             await turn_context.send_activities(activities)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -32,19 +31,15 @@ class Turn:
 
 @dataclass
 class Reply:
-    """Text and/or a card. `replace` asks to update the card the action came from.
+    """Text and/or a card; `language` when the user chose another one.
 
-    `rendered` is the card as JSON where the flow has it at hand already (a card it
-    keeps for many turns); otherwise the card is rendered when it is sent.
+    Answering an `Action.Execute`, the card replaces the card clicked; answering a
+    message or an `Action.Submit`, it comes as a new message.
     """
 
     text: str | None = None
     card: AdaptiveCard | None = None
-    replace: bool = False
     language: Language | None = field(default=None)
-    rendered: Mapping[str, Any] | None = None
 
-    def card_payload(self) -> Mapping[str, Any] | None:
-        if self.rendered is not None:
-            return self.rendered
+    def card_payload(self) -> dict[str, Any] | None:
         return as_payload(self.card) if self.card else None

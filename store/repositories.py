@@ -1,9 +1,7 @@
 """Repositories: SQL in, domain objects out.
 
-Each takes the unit of work's connection (`Statements`) and speaks SQLAlchemy Core.
-The statements every turn runs are built once, at import, and given their values as
-parameters: SQLAlchemy takes longer to build a statement like these than SQLite
-takes to run it.
+Each takes the unit of work's connection and speaks SQLAlchemy Core. The statements
+every turn runs are built once, at import, and given their values as parameters.
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
     CursorResult,
@@ -25,7 +23,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.people import Role, School, Staff
 from domain.trainings import Participant, SignUp, Training, TrainingSession
@@ -39,31 +37,6 @@ from store.tables import (
     trainings,
 )
 
-Parameters = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
-Values = Mapping[str, Any] | None
-
-
-class Statements(Protocol):
-    """What a repository needs of a connection: run a statement, read its rows.
-
-    SQLAlchemy's `AsyncConnection` is one; `store.database` has the other.
-    """
-
-    @property
-    def dialect(self) -> Dialect: ...
-
-    async def execute(
-        self, statement: Executable, parameters: Parameters = None
-    ) -> CursorResult[Any]: ...
-
-    async def scalar(self, statement: Executable, parameters: Values = None) -> Any: ...
-
-    async def scalars(
-        self, statement: Executable, parameters: Values = None
-    ) -> ScalarResult[Any]: ...
-
-    async def commit(self) -> None: ...
-
 
 def _new_id(inserted: CursorResult[Any]) -> int:
     """The primary key an INSERT of one row gave it."""
@@ -72,7 +45,7 @@ def _new_id(inserted: CursorResult[Any]) -> int:
     return int(key[0])
 
 
-def upsert(connection: Statements, table: Any) -> Any:
+def upsert(connection: AsyncConnection, table: Any) -> Any:
     """INSERT … ON CONFLICT for the connection's dialect."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
@@ -111,7 +84,7 @@ def _staff(row: Row[Any]) -> Staff:
 
 
 class StaffRepository:
-    def __init__(self, connection: Statements) -> None:
+    def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
     async def by_aad_object_id(self, aad_object_id: str) -> Staff | None:
@@ -236,7 +209,7 @@ def _session(row: Row[Any]) -> TrainingSession:
 
 
 class TrainingRepository:
-    def __init__(self, connection: Statements) -> None:
+    def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
     async def upcoming(
@@ -312,6 +285,13 @@ class TrainingRepository:
             )
         )
         return _new_id(result)
+
+    async def set_seats(self, session_id: int, seats: int) -> None:
+        await self.connection.execute(
+            update(training_sessions)
+            .where(training_sessions.c.id == session_id)
+            .values(seats=seats)
+        )
 
     async def set_session_days(
         self, training_id: int, first_day: date, days: Sequence[date]
@@ -399,7 +379,7 @@ class SchoolSignUp:
 
 
 class SignUpRepository:
-    def __init__(self, connection: Statements) -> None:
+    def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
     async def request_author(self, token: str) -> int | None:
@@ -419,7 +399,7 @@ class SignUpRepository:
     async def active_participant_keys(
         self, session_id: int, school_id: int
     ) -> set[str]:
-        keys = await self.connection.scalars(
+        keys: ScalarResult[str] = await self.connection.scalars(
             _ACTIVE_PARTICIPANT_KEYS, {"session_id": session_id, "school_id": school_id}
         )
         return set(keys)
@@ -509,7 +489,7 @@ class SignUpRepository:
 
 
 class ConversationRepository:
-    def __init__(self, connection: Statements) -> None:
+    def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
     async def remember(
