@@ -28,13 +28,32 @@ cli.add_typer(db_cli, name="db")
 T = TypeVar("T")
 
 
-def _settings() -> Settings:
-    settings = Settings()
+def _settings(**overrides: Any) -> Settings:
+    settings = Settings(**overrides)
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # msrest warns of every field Teams sends that the SDK's models lack (such as
+    # an Action.Execute's `trigger`): once a card action, and nothing to act on.
+    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
     return settings
+
+
+def _ready_to_serve(settings: Settings) -> None:
+    """Stop on settings the server must not run with; say what is unusual."""
+    if refusal := settings.refusal():
+        logger.error("not starting: %s", refusal)
+        raise typer.Exit(2)
+    if not settings.auth_enabled:
+        logger.warning(
+            "BOT AUTH IS OFF: no MICROSOFT_APP_ID is set. This is for local "
+            "development with the Agents Playground only; listening on %s only.",
+            settings.bot_host,
+        )
+    if settings.presentis_today:
+        logger.warning("today is pinned to %s", settings.presentis_today.isoformat())
+    _make_sqlite_folder(settings.database_url)
 
 
 def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
@@ -68,20 +87,8 @@ def serve(
         overrides["bot_host"] = host
     if port:
         overrides["bot_port"] = port
-    settings = Settings(**overrides)
-    _settings()
-    if refusal := settings.refusal():
-        logger.error("not starting: %s", refusal)
-        raise typer.Exit(2)
-    if not settings.auth_enabled:
-        logger.warning(
-            "BOT AUTH IS OFF: no MICROSOFT_APP_ID is set. This is for local "
-            "development with the Agents Playground only; listening on %s only.",
-            settings.bot_host,
-        )
-    if settings.presentis_today:
-        logger.warning("today is pinned to %s", settings.presentis_today.isoformat())
-    _make_sqlite_folder(settings.database_url)
+    settings = _settings(**overrides)
+    _ready_to_serve(settings)
     web.run_app(
         create_app(settings),
         host=settings.bot_host,
@@ -100,10 +107,7 @@ def local(
     from bot.local import run_local
 
     settings = _settings()
-    if refusal := settings.refusal():
-        logger.error("not starting: %s", refusal)
-        raise typer.Exit(2)
-    _make_sqlite_folder(settings.database_url)
+    _ready_to_serve(settings)
     try:
         asyncio.run(run_local(settings, playground_port, typer.echo))
     except RuntimeError as failure:
@@ -126,15 +130,26 @@ def demo(
         str | None,
         typer.Option(help="Entra object id to link the demo teacher to."),
     ] = None,
+    as_trainer: Annotated[
+        bool,
+        typer.Option(
+            "--as-trainer",
+            help="Make the Playground's own user the demo trainer, not the teacher.",
+        ),
+    ] = False,
 ) -> None:
     """Load invented demo schools and staff, linked to the Playground's users."""
     from bot.demo import PLAYGROUND_USER, load_demo
 
     settings = _settings()
     count = _with_database(
-        settings, lambda database: load_demo(database, aad_object_id or PLAYGROUND_USER)
+        settings,
+        lambda database: load_demo(
+            database, aad_object_id or PLAYGROUND_USER, as_trainer=as_trainer
+        ),
     )
-    typer.echo(f"{count} demo-personen opgeslagen.")
+    who = "de trainer" if as_trainer else "de docent"
+    typer.echo(f"{count} demo-personen opgeslagen; jij bent in de Playground {who}.")
 
 
 @cli.command("import-calendar")

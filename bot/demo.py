@@ -58,8 +58,21 @@ DEMO_PEOPLE = (
 )
 
 
-async def load_demo(database: Database, playground_user: str = PLAYGROUND_USER) -> int:
-    """Store the demo people; running it again changes nothing."""
+TRAINER_USER = "00000000-0000-0000-0000-0000000000021"
+
+
+async def load_demo(
+    database: Database,
+    playground_user: str = PLAYGROUND_USER,
+    *,
+    as_trainer: bool = False,
+) -> int:
+    """Store the demo people; running it again changes nothing.
+
+    The Playground's own user is the teacher Sanne de Vries, or with `as_trainer` the
+    trainer Tom Bakker (and the Playground's second user is Sanne).
+    """
+    swapped = {PLAYGROUND_USER: TRAINER_USER, TRAINER_USER: PLAYGROUND_USER}
     async with database.unit_of_work() as uow:
         for person in DEMO_PEOPLE:
             school = (
@@ -68,11 +81,11 @@ async def load_demo(database: Database, playground_user: str = PLAYGROUND_USER) 
             staff = await uow.staff.save(
                 person.name, person.email, person.roles, school
             )
-            aad_object_id = (
-                playground_user
-                if person.aad_object_id == PLAYGROUND_USER
-                else person.aad_object_id
-            )
+            aad_object_id = person.aad_object_id
+            if as_trainer:
+                aad_object_id = swapped.get(aad_object_id, aad_object_id)
+            if aad_object_id == PLAYGROUND_USER:
+                aad_object_id = playground_user
             await uow.staff.link_aad_object_id(staff.id, aad_object_id)
         await uow.commit()
     logger.info("demo data loaded: %d people", len(DEMO_PEOPLE))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,19 +14,23 @@ from cards.common import (
     adaptive_card,
     execute,
     facts,
+    field_error,
     page_buttons,
     page_count,
     submit,
     text,
     title,
 )
+from domain.errors import FieldError
 from domain.texts import Language, days, say
 from domain.trainings import (
     MINIMUM_PARTICIPANTS,
+    SEATS_MAX,
     SignUp,
     TrainingSession,
     last_cancellation_day,
     may_cancel,
+    seats_field,
 )
 
 
@@ -92,10 +96,21 @@ def roster_card(
     page: int,
     total: int,
     language: Language,
+    *,
+    form: Mapping[str, Any] | None = None,
+    errors: Sequence[FieldError] = (),
+    notice: str | None = None,
 ) -> ac.AdaptiveCard:
-    """For trainers: who comes to each session, with dietary wishes; paged."""
+    """For trainers: who comes to each session, with dietary wishes; paged.
+
+    Each session has its number of seats to change; after a wrong number the card
+    keeps what was typed and says what is wrong under the field.
+    """
     pages = page_count(total, ROSTER_PAGE_SIZE)
+    by_field = {error.field: error for error in errors}
     body: list[Any] = [title(say(language, "roster.title"))]
+    if notice:
+        body.append(text(notice, color=act.Colors.ACCENT, weight=act.FontWeight.BOLDER))
     if not sessions:
         body.append(text(say(language, "trainings.none")))
     for session, sign_ups in sessions:
@@ -113,20 +128,58 @@ def roster_card(
             )
             for sign_up in sign_ups
         ]
-        body.append(
-            ac.Container(
-                separator=True,
-                items=[
-                    text(session.training.title, weight=act.FontWeight.BOLDER),
-                    text(days(session.days, language), spacing=act.Spacing.NONE),
-                    text(status, subtle=True),
-                    facts(people) if people else text(say(language, "roster.empty")),
-                ],
-            )
-        )
+        items: list[Any] = [
+            text(session.training.title, weight=act.FontWeight.BOLDER),
+            text(days(session.days, language), spacing=act.Spacing.NONE),
+            text(status, subtle=True),
+            facts(people) if people else text(say(language, "roster.empty")),
+            *_seats_input(session, page, language, form or {}, by_field),
+        ]
+        body.append(ac.Container(separator=True, items=items))
     if pages > 1:
         body.append(
             text(say(language, "trainings.page", page=page, pages=pages), subtle=True)
         )
     buttons = page_buttons(actions.SHOW_ROSTER, page, pages, language)
     return adaptive_card(body, buttons, lang=language.value)
+
+
+def _seats_input(
+    session: TrainingSession,
+    page: int,
+    language: Language,
+    form: Mapping[str, Any],
+    errors: Mapping[str, FieldError],
+) -> list[Any]:
+    """The number of seats, and the button that saves it for this session."""
+    field = seats_field(session.id)
+    value: int | None = session.seats
+    if field in form:
+        try:
+            value = int(str(form[field]).strip())
+        except ValueError:
+            value = None  # a number field cannot show anything else
+    parts: list[Any] = [
+        ac.InputNumber(
+            id=field,
+            label=say(language, "roster.seats"),
+            value=value,
+            min=max(session.taken, 1),
+            max=SEATS_MAX,
+        )
+    ]
+    if error := errors.get(field):
+        parts.append(field_error(say(language, error.text, **error.params)))
+    parts.append(
+        ac.ActionSet(
+            actions=[
+                execute(
+                    say(language, "roster.save_seats"),
+                    actions.SET_SEATS,
+                    session_id=session.id,
+                    page=page,
+                )
+            ]
+        )
+    )
+    return parts

@@ -47,6 +47,7 @@ FLOWS: dict[str, Flow] = {
     actions.SHOW_MY_SIGN_UPS: trainings.show_my_sign_ups,
     actions.CANCEL_SIGN_UP: trainings.cancel_sign_up,
     actions.SHOW_ROSTER: trainings.show_roster,
+    actions.SET_SEATS: trainings.set_seats,
 }
 
 OPEN_TO_STRANGERS = frozenset({actions.SWITCH_LANGUAGE})

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
-from datetime import date, datetime, time
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from adaptive_cards.card import AdaptiveCard
 from sqlalchemy.exc import IntegrityError
 
-from cards.common import as_payload
 from cards.sign_ups import ROSTER_PAGE_SIZE, my_sign_ups_card, roster_card
 from cards.trainings import (
     PAGE_SIZE,
@@ -22,17 +18,17 @@ from cards.trainings import (
     trainings_card,
 )
 from dialogs.turn import Reply, Turn
-from domain.clock import SCHOOL_TIME
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, FieldError, InvalidInput
 from domain.people import School, Staff
-from domain.texts import Language, say
+from domain.texts import days, say
 from domain.trainings import (
-    TrainingSession,
     check_sign_up,
     last_cancellation_day,
     may_cancel,
     participant_key,
     read_participants,
+    read_seats,
+    seats_field,
 )
 
 logger = logging.getLogger(__name__)
@@ -73,32 +69,8 @@ async def show_trainings(turn: Turn, data: Mapping[str, Any]) -> Reply:
                 turn.today, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
             )
 
-    card, rendered = _calendar_card(
-        tuple(sessions), page, total, turn.language, turn.today
-    )
-    return Reply(card=card, rendered=rendered, replace=page > 1 or "page" in data)
-
-
-@lru_cache(maxsize=32)
-def _calendar_card(
-    sessions: tuple[TrainingSession, ...],
-    page: int,
-    total: int,
-    language: Language,
-    today: date,
-) -> tuple[AdaptiveCard, Mapping[str, Any]]:
-    """The calendar card and its JSON, made once per page, language, day and seats.
-
-    Building and rendering it (babel's formats, pydantic's models) costs as much as
-    the rest of the turn, and everyone who asks on one school day gets the same
-    card until a seat is taken or freed: the sessions, read afresh each turn, carry
-    their seats taken and so are part of the key. The card reads the moment only
-    to tell whether sign-up is still open, which changes by the day. Cards are not
-    changed after they are built, so one may serve several turns.
-    """
-    start_of_day = datetime.combine(today, time(), SCHOOL_TIME)
-    card = trainings_card(sessions, page, total, language, start_of_day)
-    return card, as_payload(card)
+    card = trainings_card(sessions, page, total, turn.language, turn.now)
+    return Reply(card=card)
 
 
 async def open_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
@@ -174,7 +146,7 @@ async def sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
             data,
             InvalidInput([]),
         )
-    return Reply(card=signed_up_card(session, stored, turn.language), replace=True)
+    return Reply(card=signed_up_card(session, stored, turn.language))
 
 
 async def _form_again(
@@ -192,7 +164,7 @@ async def _form_again(
     card = sign_up_card(
         session, school.name, token, turn.language, data, invalid.errors
     )
-    return Reply(card=card, replace=True)
+    return Reply(card=card)
 
 
 async def show_my_sign_ups(
@@ -212,7 +184,7 @@ async def show_my_sign_ups(
         or item.sign_up.participant.key == me
     ]
     card = my_sign_ups_card(mine, turn.language, turn.now, notice)
-    return Reply(card=card, replace=notice is not None)
+    return Reply(card=card)
 
 
 async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
@@ -246,9 +218,20 @@ async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
     return await show_my_sign_ups(turn, data, notice)
 
 
-async def show_roster(turn: Turn, data: Mapping[str, Any]) -> Reply:
+def _trainer(turn: Turn) -> Staff:
     if turn.staff is None or not turn.staff.is_trainer:
         raise DomainError("roster.not_trainer")
+    return turn.staff
+
+
+async def show_roster(
+    turn: Turn,
+    data: Mapping[str, Any],
+    *,
+    errors: Sequence[FieldError] = (),
+    notice: str | None = None,
+) -> Reply:
+    _trainer(turn)
     page = max(_whole_number(data, "page", 1), 1)
 
     async with turn.database.unit_of_work(read_only=True) as uow:
@@ -261,8 +244,38 @@ async def show_roster(turn: Turn, data: Mapping[str, Any]) -> Reply:
             (session, await uow.sign_ups.of_session(session.id)) for session in sessions
         ]
 
-    card = roster_card(roster, page, total, turn.language)
-    return Reply(card=card, replace="page" in data)
+    form = data if errors else None
+    card = roster_card(
+        roster, page, total, turn.language, form=form, errors=errors, notice=notice
+    )
+    return Reply(card=card)
+
+
+async def set_seats(turn: Turn, data: Mapping[str, Any]) -> Reply:
+    """A trainer sets the seats of a session; never below the sign-ups it has."""
+    _trainer(turn)
+    session_id = _whole_number(data, "session_id")
+
+    try:
+        async with turn.database.unit_of_work() as uow:
+            session = await uow.trainings.get(session_id, for_update=True)
+            if session is None:
+                raise DomainError("signup.session_gone")
+            seats = read_seats(session, data.get(seats_field(session_id)))
+            await uow.trainings.set_seats(session_id, seats)
+            await uow.commit()
+    except InvalidInput as invalid:
+        return await show_roster(turn, data, errors=invalid.errors)
+
+    logger.info("session %s now has %d seats", session_id, seats)
+    saved = say(
+        turn.language,
+        "roster.seats_saved",
+        title=session.training.title,
+        when=days(session.days, turn.language),
+        seats=seats,
+    )
+    return await show_roster(turn, data, notice=saved)
 
 
 def notice(turn: Turn, message: str) -> Reply:

@@ -218,6 +218,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This overview is for trainers only.",
     ),
     "roster.empty": ("Nog geen aanmeldingen.", "No sign-ups yet."),
+    "roster.seats": ("Aantal plaatsen", "Number of seats"),
+    "roster.save_seats": ("Plaatsen opslaan", "Save seats"),
+    "roster.seats_not_a_number": (
+        "Vul een heel getal in.",
+        "Enter a whole number.",
+    ),
+    "roster.seats_below_taken": (
+        "Er zijn al {taken} aanmeldingen; kies {taken} plaatsen of meer.",
+        "There are {taken} sign-ups already; choose {taken} seats or more.",
+    ),
+    "roster.seats_out_of_range": (
+        "Kies een aantal van {lowest} tot en met {highest}.",
+        "Choose a number from {lowest} up to and including {highest}.",
+    ),
+    "roster.seats_saved": (
+        "{title} ({when}) heeft nu {seats} plaatsen.",
+        "{title} ({when}) now has {seats} seats.",
+    ),
     # calendar import (command line)
     "import.added": ("toegevoegd", "added"),
     "import.unchanged": ("ongewijzigd", "unchanged"),

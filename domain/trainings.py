@@ -20,6 +20,7 @@ from domain.errors import DomainError, FieldError, InvalidInput
 PRICE_PER_PERSON_PER_DAY = Decimal("250.00")
 MINIMUM_PARTICIPANTS = 6
 DEFAULT_SEATS = 12
+SEATS_MAX = 30  # a training room; keeps the trainer's roster within a message
 CANCELLATION_DAYS = 14
 PARTICIPANT_ROWS = 5
 NAME_MAX = 100
@@ -119,6 +120,36 @@ def name_field(row: int) -> str:
 
 def diet_field(row: int) -> str:
     return f"diet_{row}"
+
+
+def seats_field(session_id: int) -> str:
+    return f"seats_{session_id}"
+
+
+def read_seats(session: TrainingSession, value: object) -> int:
+    """The seats a trainer gives a session; never fewer than are taken."""
+    field = seats_field(session.id)
+    text = str(value if value is not None else "").strip()
+    try:
+        seats = int(text)
+    except ValueError:
+        raise InvalidInput([FieldError(field, "roster.seats_not_a_number")]) from None
+
+    if session.taken and seats < session.taken:
+        raise InvalidInput(
+            [FieldError(field, "roster.seats_below_taken", {"taken": session.taken})]
+        )
+    if not 1 <= seats <= SEATS_MAX:
+        raise InvalidInput(
+            [
+                FieldError(
+                    field,
+                    "roster.seats_out_of_range",
+                    {"lowest": max(session.taken, 1), "highest": SEATS_MAX},
+                )
+            ]
+        )
+    return seats
 
 
 def read_participants(form: Mapping[str, object]) -> list[Participant]:

@@ -9,6 +9,7 @@ Tests share one database; each works on its own sessions or counts relatively.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -464,9 +465,17 @@ async def test_an_unknown_user_is_told_politely_and_sees_nothing(
     assert texts(card)[0] == "Trainingen"
 
 
-async def on_the_roster(
-    pg: Playground, title: str, when: str
-) -> tuple[list[dict[str, Any]], int]:
+@dataclass
+class Roster:
+    """The trainer's roster card as far as it was paged, and the session asked for."""
+
+    message: Message
+    card: dict[str, Any]
+    shown: list[dict[str, Any]]
+    pages: int
+
+
+async def on_the_roster(pg: Playground, title: str, when: str) -> Roster:
     """As trainer Tom Bakker: page the roster until the session shows up."""
     trainer = pg.user("user-id-1")
     await pg.act_as(trainer, "deelnemers")
@@ -480,7 +489,7 @@ async def on_the_roster(
         assert texts(turned)[0] == "Aanmeldingen per training"
         roster, pages = turned, pages + 1
         shown = [part for part in containers(roster, title) if when in texts(part)]
-    return shown, pages
+    return Roster(message, roster, shown, pages)
 
 
 async def test_trainer_sees_participants_and_dietary_wishes_teachers_do_not(
@@ -490,7 +499,7 @@ async def test_trainer_sees_participants_and_dietary_wishes_teachers_do_not(
     title, when = "Zorg en ondersteuning", "donderdag 23 maart 2023"
     await sign_up(pg, title, when, diet_1="glutenvrij", name_2="Noah Visser")
 
-    [zorg], _ = await on_the_roster(pg, title, when)
+    [zorg] = (await on_the_roster(pg, title, when)).shown
     assert when in texts(zorg)
     assert "2 van 12 plaatsen bezet · Nog 4 nodig om door te gaan" in texts(zorg)
     assert facts_of(zorg) == {
@@ -535,11 +544,45 @@ async def test_trainer_sees_sign_ups_for_every_upcoming_session(
     title, when = "Rooster tweedaagse", "woensdag 10 mei 2023 en donderdag 11 mei 2023"
     await sign_up(pg, title, when, name_1="Noah Visser")
 
-    shown, pages = await on_the_roster(pg, title, when)
+    roster = await on_the_roster(pg, title, when)
 
-    assert len(shown) == 1, "the May run of Rooster tweedaagse is not on the roster"
-    assert pages > 1
-    assert f"Noah Visser ({SCHOOL})" in facts_of(shown[0])
+    assert len(roster.shown) == 1, "the May run of Rooster tweedaagse is missing"
+    assert roster.pages > 1
+    assert f"Noah Visser ({SCHOOL})" in facts_of(roster.shown[0])
+
+
+async def test_trainer_sets_the_seats_and_teachers_see_them(
+    playground: Playground,
+) -> None:
+    pg = playground
+    trainer = pg.user("user-id-1")
+    title, when = "Stage inclusief handelingsgericht werken", "dinsdag 28 maart 2023"
+    roster = await on_the_roster(pg, title, when)
+    [stage] = roster.shown
+    [seats] = [e for e in elements(stage) if e["type"] == "Input.Number"]
+    assert seats["label"] == "Aantal plaatsen"
+    assert seats["value"] == 12
+    save = button(stage, "Plaatsen opslaan")
+
+    # Nought seats: refused under the field, nothing changes.
+    refused = await pg.click(roster.message, save, user=trainer, **{seats["id"]: "0"})
+    assert refused is not None
+    assert error_after(refused, seats["id"]) == "Kies een aantal van 1 tot en met 30."
+    assert find_input(refused, seats["id"])["value"] == 0
+
+    saved = await pg.click(roster.message, save, user=trainer, **{seats["id"]: "16"})
+    assert saved is not None
+    assert (
+        "Stage inclusief handelingsgericht werken (dinsdag 28 maart 2023) heeft nu "
+        "16 plaatsen." in texts(saved)
+    )
+    [stage] = [part for part in containers(saved, title) if when in texts(part)]
+    assert "0 van 16 plaatsen bezet · Nog 6 nodig om door te gaan" in texts(stage)
+    assert await pg.quiet(0.2) == []
+
+    # Sanne sees the new number of seats in the calendar.
+    _, _, part = await find_session(pg, title, when)
+    assert facts_of(part)["Plaatsen"] == "16 van 16 vrij"
 
 
 async def test_another_school_cannot_cancel_our_sign_up_with_its_button_data(

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Table, func, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.demo import PLAYGROUND_USER, TRAINER_USER, load_demo
 from bot.storage import DatabaseStorage
 from domain.people import Role
 from domain.trainings import Participant, TrainingSession
@@ -436,3 +437,28 @@ async def test_bot_state_is_overwritten_and_deleted(database) -> None:
     assert overwritten == {"msteams/users/29:a": {"language": "en"}}
     assert deleted == {}
     assert await storage.read([]) == {}
+
+
+async def test_the_demo_makes_the_playground_user_the_teacher_or_the_trainer(
+    database,
+) -> None:
+    async def playground_person() -> tuple[str, frozenset[Role]]:
+        async with database.unit_of_work() as uow:
+            staff = await uow.staff.by_aad_object_id(PLAYGROUND_USER)
+        assert staff is not None
+        return staff.name, staff.roles
+
+    await load_demo(database)
+    assert await playground_person() == (
+        "Sanne de Vries",
+        frozenset({Role.DOCENT, Role.MENTOR}),
+    )
+
+    await load_demo(database, as_trainer=True)
+    assert await playground_person() == ("Tom Bakker", frozenset({Role.TRAINER}))
+    async with database.unit_of_work() as uow:
+        second = await uow.staff.by_aad_object_id(TRAINER_USER)
+    assert second is not None and second.name == "Sanne de Vries"
+
+    await load_demo(database)
+    assert (await playground_person())[0] == "Sanne de Vries"

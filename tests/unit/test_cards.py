@@ -43,6 +43,7 @@ from domain.texts import Language, say
 from domain.trainings import (
     DIETARY_WISHES_MAX,
     NAME_MAX,
+    SEATS_MAX,
     Participant,
     SignUp,
     TrainingSession,
@@ -254,6 +255,31 @@ def cards_in(language: Language) -> dict[str, AdaptiveCard]:
         ),
         "my_sign_ups_too_late": my_sign_ups_card(mine, language, late),
         "roster": roster_card(roster, 1, len(roster), language),
+        "roster_seats_refused": roster_card(
+            roster,
+            1,
+            len(roster),
+            language,
+            form={f"seats_{two_day.id}": "1", f"seats_{one_day.id}": "14"},
+            errors=[
+                FieldError(
+                    f"seats_{two_day.id}", "roster.seats_below_taken", {"taken": 2}
+                )
+            ],
+        ),
+        "roster_seats_saved": roster_card(
+            roster,
+            1,
+            len(roster),
+            language,
+            notice=say(
+                language,
+                "roster.seats_saved",
+                title="Leerroutemodel",
+                when="donderdag 2 februari 2023",
+                seats=14,
+            ),
+        ),
         "roster_full": roster_card(full_roster(), 2, 7, language),
     }
 
@@ -682,15 +708,56 @@ def test_the_roster_shows_who_comes_with_their_wishes_and_what_is_missing() -> N
     assert shows(card, "Nog geen aanmeldingen.")
 
 
-# Teams refuses a message over 100 KB. The trainer's roster lists ten sessions with
-# every participant and dietary wish, unpaged.
-TEAMS_MESSAGE_LIMIT = 100 * 1024
+def seats_inputs(card: dict[str, Any]) -> dict[str, int | None]:
+    return {e["id"]: e.get("value") for e in of_type(card, "Input.Number")}
+
+
+def test_the_roster_lets_a_trainer_change_the_seats_of_each_session() -> None:
+    card = payload("roster")
+    two_day, one_day = kwaliteit(), leerroutemodel()
+
+    assert seats_inputs(card) == {
+        f"seats_{two_day.id}": 12,
+        f"seats_{one_day.id}": 12,
+    }
+    saves = [
+        b for b in of_type(card, "Action.Execute") if b["title"] == "Plaatsen opslaan"
+    ]
+    assert [b["data"] for b in saves] == [
+        {"session_id": two_day.id, "page": 1},
+        {"session_id": one_day.id, "page": 1},
+    ]
+    assert {b["verb"] for b in saves} == {actions.SET_SEATS}
+
+
+def test_a_refused_number_of_seats_is_named_under_its_field_and_typing_kept() -> None:
+    card = payload("roster_seats_refused")
+    two_day, one_day = kwaliteit(), leerroutemodel()
+
+    assert seats_inputs(card) == {
+        f"seats_{two_day.id}": 1,
+        f"seats_{one_day.id}": 14,
+    }
+    errors = [
+        e["text"] for e in of_type(card, "TextBlock") if e.get("color") == "attention"
+    ]
+    assert errors == ["Er zijn al 2 aanmeldingen; kies 2 plaatsen of meer."]
+    assert shows(
+        payload("roster_seats_saved"),
+        "Leerroutemodel (donderdag 2 februari 2023) heeft nu 14 plaatsen.",
+    )
+
+
+# Teams refuses a message over 100 KB. The trainer's roster lists its sessions with
+# every participant and dietary wish, each session as full as a trainer may make it.
+# Keep a card under 80 KB, leaving room for the activity around it.
+MESSAGE_MARGIN = 80 * 1024
 
 
 def test_a_roster_of_large_sessions_fits_a_teams_message() -> None:
     rows = []
     for session in real_sessions()[:ROSTER_PAGE_SIZE]:
-        full = replace(session, seats=20, taken=20)
+        full = replace(session, seats=SEATS_MAX, taken=SEATS_MAX)
         rows.append(
             (
                 full,
@@ -710,5 +777,5 @@ def test_a_roster_of_large_sessions_fits_a_teams_message() -> None:
 
     card = as_payload(roster_card(rows, 1, 10, Language.NL))
 
-    assert len(json.dumps(card, ensure_ascii=False).encode()) < TEAMS_MESSAGE_LIMIT
+    assert len(json.dumps(card, ensure_ascii=False).encode()) < MESSAGE_MARGIN
     assert [action["title"] for action in card["actions"]] == ["Volgende"]

@@ -21,6 +21,7 @@ from domain.trainings import (
     may_cancel,
     price_per_person,
     read_participants,
+    read_seats,
     sign_up_open,
 )
 
@@ -295,3 +296,39 @@ def test_exactly_the_seats_left_may_sign_up() -> None:
         set(),
         amsterdam(2023, 1, 16, 9),
     )
+
+
+# Seats a trainer sets
+
+
+def seats_refusal(taken: int, typed: object) -> FieldError:
+    with pytest.raises(InvalidInput) as refused:
+        read_seats(session(taken=taken), typed)
+    [error] = refused.value.errors
+    return error
+
+
+def test_a_trainer_may_give_a_session_more_seats_or_fewer_down_to_those_taken() -> None:
+    assert read_seats(session(taken=5), "20") == 20
+    assert read_seats(session(taken=5), 5) == 5
+    assert read_seats(session(taken=0), " 1 ") == 1
+    assert read_seats(session(taken=0), 30) == 30
+
+
+def test_fewer_seats_than_sign_ups_is_refused_at_the_field() -> None:
+    error = seats_refusal(taken=7, typed="6")
+
+    assert error == FieldError("seats_1", "roster.seats_below_taken", {"taken": 7})
+
+
+@pytest.mark.parametrize("typed", ["", "twaalf", "12.5", None])
+def test_seats_must_be_a_whole_number(typed: object) -> None:
+    assert seats_refusal(taken=0, typed=typed).text == "roster.seats_not_a_number"
+
+
+@pytest.mark.parametrize("typed", ["0", "-3", "31"])
+def test_seats_stay_between_one_and_a_room_full(typed: str) -> None:
+    error = seats_refusal(taken=0, typed=typed)
+
+    assert error.text == "roster.seats_out_of_range"
+    assert error.params == {"lowest": 1, "highest": 30}

@@ -1,0 +1,165 @@
+"""A trainer sets the seats of a session; sign-ups follow, and never exceed them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from cards import actions
+from cards.common import as_payload
+from dialogs.router import answer_action
+from dialogs.turn import Turn
+from domain.people import Role, Staff
+from domain.texts import Language
+from domain.trainings import TrainingSession
+from store.database import Database
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2023, 1, 16, 9, tzinfo=UTC)
+
+
+async def act(
+    database: Database, staff: Staff, action: str, **data: Any
+) -> dict[str, Any]:
+    reply = await answer_action(Turn(staff, Language.NL, NOW, database), action, data)
+    assert reply.card is not None, reply.text
+    return as_payload(reply.card)
+
+
+def error_under(card: dict[str, Any], field: str) -> str | None:
+    for container in card["body"]:
+        items = container.get("items", [])
+        for index, item in enumerate(items[:-1]):
+            following = items[index + 1]
+            if item.get("id") == field and following.get("color") == "attention":
+                return str(following["text"])
+    return None
+
+
+async def seats_of(database: Database, session: TrainingSession) -> tuple[int, int]:
+    async with database.unit_of_work() as uow:
+        stored = await uow.trainings.get(session.id)
+    assert stored is not None
+    return stored.seats, stored.taken
+
+
+async def sign_up(
+    database: Database, teacher: Staff, session: TrainingSession, token: str, name: str
+) -> bool:
+    card = await act(
+        database,
+        teacher,
+        actions.SIGN_UP,
+        session_id=session.id,
+        token=token,
+        name_1=name,
+    )
+    return str(card["body"][0]["text"]).startswith("✅")
+
+
+async def test_a_trainer_gives_a_session_more_seats_and_teachers_can_fill_them(
+    database, add_staff, add_session
+) -> None:
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+    sanne = await add_staff("Sanne de Vries")
+    session = await add_session(seats=2)
+    field = f"seats_{session.id}"
+
+    card = await act(
+        database, tom, actions.SET_SEATS, session_id=session.id, page=1, **{field: "3"}
+    )
+
+    saved = "Kwaliteit (maandag 27 maart 2023 en maandag 3 april 2023) heeft nu 3 "
+    assert saved + "plaatsen." in [item.get("text") for item in card["body"]]
+    assert await seats_of(database, session) == (3, 0)
+    signed = [
+        await sign_up(database, sanne, session, f"card-{n}", f"Collega {n}")
+        for n in range(4)
+    ]
+    assert signed == [True, True, True, False]
+
+
+async def test_fewer_seats_than_sign_ups_is_refused_and_nothing_changes(
+    database, add_staff, add_session
+) -> None:
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+    sanne = await add_staff("Sanne de Vries")
+    session = await add_session(seats=12)
+    for n in range(3):
+        assert await sign_up(database, sanne, session, f"card-{n}", f"Collega {n}")
+    field = f"seats_{session.id}"
+
+    card = await act(
+        database, tom, actions.SET_SEATS, session_id=session.id, page=1, **{field: "2"}
+    )
+
+    assert error_under(card, field) == (
+        "Er zijn al 3 aanmeldingen; kies 3 plaatsen of meer."
+    )
+    [typed] = [
+        e for c in card["body"] for e in c.get("items", []) if e.get("id") == field
+    ]
+    assert typed["value"] == 2
+    assert await seats_of(database, session) == (12, 3)
+
+
+async def test_only_a_trainer_sets_seats(database, add_staff, add_session) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    session = await add_session(seats=12)
+
+    card = await act(
+        database,
+        sanne,
+        actions.SET_SEATS,
+        session_id=session.id,
+        **{f"seats_{session.id}": "30"},
+    )
+
+    assert card["body"][0]["text"] == "Dit overzicht is er alleen voor trainers."
+    assert await seats_of(database, session) == (12, 0)
+
+
+@pytest.fixture
+async def second_process(database_url: str) -> AsyncIterator[Database]:
+    other = Database.connect(database_url)
+    yield other
+    await other.close()
+
+
+async def test_seats_lowered_while_teachers_sign_up_are_never_exceeded(
+    database, second_process, add_staff, add_session
+) -> None:
+    """The trainer lowers 12 seats to 4 while eight teachers sign up at once."""
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+    teachers = [await add_staff(f"Docent {n}") for n in range(8)]
+    session = await add_session(seats=12)
+    field = f"seats_{session.id}"
+
+    async def lower() -> dict[str, Any]:
+        return await act(
+            second_process,
+            tom,
+            actions.SET_SEATS,
+            session_id=session.id,
+            **{field: "4"},
+        )
+
+    signing = [
+        sign_up(database, teacher, session, f"card-{n}", teacher.name)
+        for n, teacher in enumerate(teachers)
+    ]
+    *signed, lowered = await asyncio.gather(*signing, lower())
+
+    seats, taken = await seats_of(database, session)
+    assert taken == sum(signed)
+    if error_under(lowered, field) is None:
+        # Lowered while four or fewer were in: the rest found the session full.
+        assert (seats, taken) == (4, 4)
+    else:
+        # More than four were in before the change: refused, and all eight fit.
+        assert (seats, taken) == (12, 8)
