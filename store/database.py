@@ -58,6 +58,9 @@ def _sqlite_engine(
 
 
 def make_engine(url: str, **options: Any) -> AsyncEngine:
+    # Values are personal data (names, dietary wishes): an error that reaches the
+    # log shows the statement, never what was in it.
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         options.setdefault("pool_size", 1)
         options.setdefault("max_overflow", 0)
@@ -87,6 +90,7 @@ def make_reading_engine(url: str) -> AsyncEngine | None:
         url,
         "BEGIN",
         pragmas,
+        hide_parameters=True,
         pool_size=READING_CONNECTIONS,
         max_overflow=0,
         pool_timeout=60,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from card_reading import error_below
 from sqlalchemy import Table, func, select
 
 from cards.common import as_payload
@@ -65,13 +66,7 @@ class Outcome:
         return self.card["body"][0]["text"] == f"✅ {say(Language.NL, 'signup.done')}"
 
     def error_below(self, field: str) -> str | None:
-        for container in self.card["body"]:
-            items = container.get("items", [])
-            for index, item in enumerate(items[:-1]):
-                following = items[index + 1]
-                if item.get("id") == field and following.get("color") == "attention":
-                    return str(following["text"])
-        return None
+        return error_below(self.card, field)
 
 
 async def submit_all(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from card_reading import error_below
 
 from cards import actions
 from cards.common import as_payload
@@ -29,16 +30,6 @@ async def act(
     reply = await answer_action(Turn(staff, Language.NL, NOW, database), action, data)
     assert reply.card is not None, reply.text
     return as_payload(reply.card)
-
-
-def error_under(card: dict[str, Any], field: str) -> str | None:
-    for container in card["body"]:
-        items = container.get("items", [])
-        for index, item in enumerate(items[:-1]):
-            following = items[index + 1]
-            if item.get("id") == field and following.get("color") == "attention":
-                return str(following["text"])
-    return None
 
 
 async def seats_of(database: Database, session: TrainingSession) -> tuple[int, int]:
@@ -98,7 +89,7 @@ async def test_fewer_seats_than_sign_ups_is_refused_and_nothing_changes(
         database, tom, actions.SET_SEATS, session_id=session.id, page=1, **{field: "2"}
     )
 
-    assert error_under(card, field) == (
+    assert error_below(card, field) == (
         "Er zijn al 3 aanmeldingen; kies 3 plaatsen of meer."
     )
     [typed] = [
@@ -157,7 +148,7 @@ async def test_seats_lowered_while_teachers_sign_up_are_never_exceeded(
 
     seats, taken = await seats_of(database, session)
     assert taken == sum(signed)
-    if error_under(lowered, field) is None:
+    if error_below(lowered, field) is None:
         # Lowered while four or fewer were in: the rest found the session full.
         assert (seats, taken) == (4, 4)
     else:
