@@ -1,4 +1,5 @@
-"""The command line: `presentis-bot serve`, `db upgrade`, `import-calendar`, `demo`."""
+"""The command line: `presentis-bot serve`, `local`, `db upgrade`, `demo`,
+`import-calendar` and `app-package`."""
 
 from __future__ import annotations
 
@@ -89,12 +90,21 @@ def serve(
         overrides["bot_port"] = port
     settings = _settings(**overrides)
     _ready_to_serve(settings)
-    web.run_app(
-        create_app(settings),
-        host=settings.bot_host,
-        port=settings.bot_port,
-        print=None,
-    )
+    try:
+        web.run_app(
+            create_app(settings),
+            host=settings.bot_host,
+            port=settings.bot_port,
+            print=None,
+        )
+    except OSError as busy:
+        logger.error(
+            "cannot listen on %s:%s: %s",
+            settings.bot_host,
+            settings.bot_port,
+            busy.strerror or busy,
+        )
+        raise typer.Exit(1) from busy
 
 
 @cli.command()

@@ -98,7 +98,7 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
             await turn_context.send_activity(say(turn.language, "unknown_user"))
             return
         greeting = say(turn.language, "hello", name=turn.staff.name.split()[0])
-        card = menu_card(turn.language, greeting)
+        card = menu_card(turn.language, greeting, trainer=turn.staff.is_trainer)
         await turn_context.send_activity(
             MessageFactory.attachment(CardFactory.adaptive_card(as_payload(card)))
         )

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYGROUND_CLI = ROOT / "node_modules/@microsoft/m365agentsplayground/cli.js"
+# Its people are our demo staff; its personal chat has this id.
+PLAYGROUND_CONFIG = Path(__file__).with_name("playground.yml")
 CONVERSATION_ID = "presentis-personal-chat"
 
 
@@ -41,8 +43,16 @@ def _port_is_free(port: int) -> bool:
 
 
 def playground_command(bot_url: str, port: int) -> list[str]:
+    """The Playground's command line; it stops when its parent process dies.
+
+    util-linux's setpriv, where there is one, asks the kernel for that, so a bot
+    killed outright does not leave the Playground holding its port.
+    """
     node = shutil.which("node") or "node"
+    setpriv = shutil.which("setpriv")
+    watched = [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
     return [
+        *watched,
         node,
         str(PLAYGROUND_CLI),
         "-e",
@@ -66,11 +76,12 @@ async def start_playground(
     if not PLAYGROUND_CLI.exists():
         raise RuntimeError("the Agents Playground is not installed: run `npm ci`")
     if not _port_is_free(port):
-        raise RuntimeError(f"port {port} is taken; the Playground needs it")
+        raise RuntimeError(await _why_taken(port))
     log_file.parent.mkdir(parents=True, exist_ok=True)
     environment = {
         **os.environ,
         "TEAMSAPPTESTER_BROWSER": "none",
+        "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(PLAYGROUND_CONFIG),
         "M365_AGENTS_PLAYGROUND_LOGFILE": str(log_file),
     }
     with log_file.with_suffix(".out").open("ab") as output:
@@ -94,6 +105,21 @@ async def start_playground(
     raise RuntimeError(f"the Playground did not start; see {log_file}")
 
 
+async def _why_taken(port: int) -> str:
+    """What holds the Playground's port, as far as one can tell from outside."""
+    with contextlib.suppress(aiohttp.ClientError):
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/_debug/ping") as answer,
+        ):
+            if await answer.text() == "pong":
+                return (
+                    f"an Agents Playground from an earlier run still listens on "
+                    f"port {port}; stop it with: pkill -f m365agentsplayground"
+                )
+    return f"port {port} is taken; the Playground needs it"
+
+
 async def stop_process_group(process: asyncio.subprocess.Process) -> None:
     """SIGTERM to the process and its children, SIGKILL after ten seconds."""
     if process.returncode is not None:
@@ -115,7 +141,14 @@ async def run_local(
     runner = web.AppRunner(create_app(settings))
     await runner.setup()
     site = web.TCPSite(runner, settings.bot_host, settings.bot_port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as busy:
+        await runner.cleanup()
+        raise RuntimeError(
+            f"the bot cannot listen on {settings.bot_host}:{settings.bot_port}: "
+            f"{busy.strerror or busy}"
+        ) from busy
     bot_url = f"http://{settings.bot_host}:{settings.bot_port}/api/messages"
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -25,6 +25,18 @@ def adaptive_card(
     )
 
 
+def shown_card(
+    label: str, body: Sequence[Any], actions: Sequence[Any] = ()
+) -> ac.ActionShowCard:
+    """A button that opens a card inside this one (more text, or a question).
+
+    The inner card takes the outer card's language: Microsoft's JS renderer checks
+    `lang` with a global regular expression and refuses a second one.
+    """
+    inner = ac.AdaptiveCard(body=list(body), actions=list(actions) or None)
+    return ac.ActionShowCard(title=label, card=inner)
+
+
 def title(text: str) -> ac.TextBlock:
     return ac.TextBlock(
         text=text, size=act.FontSize.LARGE, weight=act.FontWeight.BOLDER, wrap=True

@@ -17,6 +17,7 @@ from cards.common import (
     field_error,
     page_buttons,
     page_count,
+    shown_card,
     submit,
     text,
     title,
@@ -29,6 +30,7 @@ from domain.trainings import (
     SignUp,
     TrainingSession,
     last_cancellation_day,
+    lowest_seats,
     may_cancel,
     seats_field,
 )
@@ -61,16 +63,7 @@ def my_sign_ups_card(
                 text(say(language, "mine.cancel_until", last_day=last_day), subtle=True)
             )
             rows.append(
-                ac.ActionSet(
-                    actions=[
-                        execute(
-                            say(language, "mine.cancel"),
-                            actions.CANCEL_SIGN_UP,
-                            style=act.ActionStyle.DESTRUCTIVE,
-                            sign_up_id=sign_up.id,
-                        )
-                    ]
-                )
+                ac.ActionSet(actions=[_cancel_button(sign_up, session, language)])
             )
         else:
             rows.append(
@@ -86,6 +79,25 @@ def my_sign_ups_card(
         [submit(say(language, "menu.trainings"), actions.SHOW_TRAININGS)],
         lang=language.value,
     )
+
+
+def _cancel_button(
+    sign_up: SignUp, session: TrainingSession, language: Language
+) -> ac.ActionShowCard:
+    """Cancelling asks once more: one click opens the question, a second cancels."""
+    question = say(
+        language,
+        "mine.cancel_question",
+        name=sign_up.participant.name,
+        title=session.training.title,
+    )
+    confirm = execute(
+        say(language, "mine.cancel_confirm"),
+        actions.CANCEL_SIGN_UP,
+        style=act.ActionStyle.DESTRUCTIVE,
+        sign_up_id=sign_up.id,
+    )
+    return shown_card(say(language, "mine.cancel"), [text(question)], [confirm])
 
 
 ROSTER_PAGE_SIZE = 4
@@ -164,7 +176,7 @@ def _seats_input(
             id=field,
             label=say(language, "roster.seats"),
             value=value,
-            min=max(session.taken, 1),
+            min=lowest_seats(session),
             max=SEATS_MAX,
         )
     ]

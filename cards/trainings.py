@@ -17,6 +17,7 @@ from cards.common import (
     field_error,
     page_buttons,
     page_count,
+    shown_card,
     submit,
     text,
     title,
@@ -33,6 +34,7 @@ from domain.trainings import (
     TrainingSession,
     diet_field,
     last_cancellation_day,
+    may_cancel,
     name_field,
     sign_up_open,
 )
@@ -95,32 +97,29 @@ def trainings_card(
         body.append(text(say(language, "trainings.none")))
 
     for session in sessions:
-        open_for_sign_up = session.seats_left > 0 and sign_up_open(
-            session.first_day, now
-        )
-        body.append(
-            ac.Container(
-                separator=True,
-                spacing=act.Spacing.MEDIUM,
-                items=[
-                    text(_heading(session, language), weight=act.FontWeight.BOLDER),
-                    _session_facts(session, language),
-                    ac.ActionSet(
-                        actions=[
-                            submit(
-                                say(language, "trainings.sign_up"),
-                                actions.OPEN_SIGN_UP,
-                                session_id=session.id,
-                            )
-                        ]
-                    ),
-                ]
-                if open_for_sign_up
-                else [
-                    text(_heading(session, language), weight=act.FontWeight.BOLDER),
-                    _session_facts(session, language),
-                ],
+        buttons: list[Any] = []
+        if session.seats_left > 0 and sign_up_open(session.first_day, now):
+            buttons.append(
+                submit(
+                    say(language, "trainings.sign_up"),
+                    actions.OPEN_SIGN_UP,
+                    session_id=session.id,
+                )
             )
+        if session.training.content:
+            buttons.append(
+                shown_card(
+                    say(language, "trainings.about"), [text(session.training.content)]
+                )
+            )
+        items: list[Any] = [
+            text(_heading(session, language), weight=act.FontWeight.BOLDER),
+            _session_facts(session, language),
+        ]
+        if buttons:
+            items.append(ac.ActionSet(actions=buttons))
+        body.append(
+            ac.Container(separator=True, spacing=act.Spacing.MEDIUM, items=items)
         )
 
     body.append(
@@ -140,11 +139,27 @@ def trainings_card(
     return adaptive_card(body, paging, lang=language.value)
 
 
+def _cancellation_note(
+    session: TrainingSession, language: Language, now: datetime
+) -> ac.TextBlock:
+    """Until when a sign-up can be cancelled, or that it no longer can."""
+    last_day = last_cancellation_day(session.first_day)
+    if may_cancel(session.first_day, now):
+        return text(
+            say(language, "signup.cancellation_rule", last_day=last_day), subtle=True
+        )
+    return text(
+        say(language, "signup.no_cancellation", last_day=last_day),
+        color=act.Colors.WARNING,
+    )
+
+
 def sign_up_card(
     session: TrainingSession,
     school_name: str,
     token: str,
     language: Language,
+    now: datetime,
     form: Mapping[str, Any],
     errors: Sequence[FieldError] = (),
 ) -> ac.AdaptiveCard:
@@ -200,16 +215,7 @@ def sign_up_card(
             inputs.append(field_error(say(language, error.text, **error.params)))
         body.append(ac.Container(items=inputs, separator=row > 1))
 
-    body.append(
-        text(
-            say(
-                language,
-                "signup.cancellation_rule",
-                last_day=last_cancellation_day(session.first_day),
-            ),
-            subtle=True,
-        )
-    )
+    body.append(_cancellation_note(session, language, now))
     return adaptive_card(
         body,
         [
@@ -226,7 +232,10 @@ def sign_up_card(
 
 
 def signed_up_card(
-    session: TrainingSession, sign_ups: Sequence[SignUp], language: Language
+    session: TrainingSession,
+    sign_ups: Sequence[SignUp],
+    language: Language,
+    now: datetime,
 ) -> ac.AdaptiveCard:
     """What replaces the form once the sign-up is stored."""
     total = session.price_per_person * len(sign_ups)
@@ -251,14 +260,7 @@ def signed_up_card(
                     (say(language, "signup.total"), money(total, language)),
                 ]
             ),
-            text(
-                say(
-                    language,
-                    "signup.cancellation_rule",
-                    last_day=last_cancellation_day(session.first_day),
-                ),
-                subtle=True,
-            ),
+            _cancellation_note(session, language, now),
         ],
         [submit(say(language, "menu.my_sign_ups"), actions.SHOW_MY_SIGN_UPS)],
         lang=language.value,

@@ -19,12 +19,18 @@ logger = logging.getLogger(__name__)
 Flow = Callable[[Turn, Mapping[str, Any]], Awaitable[Reply]]
 
 
+def _is_trainer(turn: Turn) -> bool:
+    return turn.staff is not None and turn.staff.is_trainer
+
+
 async def show_menu(turn: Turn, data: Mapping[str, Any]) -> Reply:
-    return Reply(card=menu_card(turn.language))
+    return Reply(card=menu_card(turn.language, trainer=_is_trainer(turn)))
 
 
 async def show_help(turn: Turn, data: Mapping[str, Any]) -> Reply:
-    return Reply(text=say(turn.language, "help.text"), card=menu_card(turn.language))
+    trainer = _is_trainer(turn)
+    help_text = say(turn.language, "help.text_trainer" if trainer else "help.text")
+    return Reply(text=help_text, card=menu_card(turn.language, trainer=trainer))
 
 
 async def switch_language(turn: Turn, data: Mapping[str, Any]) -> Reply:
@@ -33,7 +39,9 @@ async def switch_language(turn: Turn, data: Mapping[str, Any]) -> Reply:
     except ValueError:
         chosen = Language.EN if turn.language is Language.NL else Language.NL
     return Reply(
-        text=say(chosen, "language.switched"), card=menu_card(chosen), language=chosen
+        text=say(chosen, "language.switched"),
+        card=menu_card(chosen, trainer=_is_trainer(turn)),
+        language=chosen,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from cards.common import page_count
 from cards.sign_ups import ROSTER_PAGE_SIZE, my_sign_ups_card, roster_card
 from cards.trainings import (
     PAGE_SIZE,
@@ -22,14 +23,18 @@ from domain.errors import DomainError, FieldError, InvalidInput
 from domain.people import School, Staff
 from domain.texts import days, say
 from domain.trainings import (
+    TrainingSession,
     check_sign_up,
     last_cancellation_day,
     may_cancel,
+    name_field,
     participant_key,
     read_participants,
     read_seats,
     seats_field,
+    sign_up_open,
 )
+from store.database import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -54,38 +59,56 @@ def _school_of(staff: Staff | None) -> School:
     return staff.school
 
 
-async def show_trainings(turn: Turn, data: Mapping[str, Any]) -> Reply:
-    page = max(_whole_number(data, "page", 1), 1)
+async def _upcoming_page(
+    uow: UnitOfWork, turn: Turn, data: Mapping[str, Any], size: int
+) -> tuple[list[TrainingSession], int, int]:
+    """The page of upcoming sessions asked for, its number and the total.
 
-    async with turn.database.unit_of_work(read_only=True) as uow:
+    A page past the last (a button of an older card, when fewer sessions lie ahead
+    now) gives the last page.
+    """
+    page = max(_whole_number(data, "page", 1), 1)
+    sessions, total = await uow.trainings.upcoming(
+        turn.today, offset=(page - 1) * size, limit=size
+    )
+    last_page = page_count(total, size)
+    if page > last_page:
+        page = last_page
         sessions, total = await uow.trainings.upcoming(
-            turn.today, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            turn.today, offset=(page - 1) * size, limit=size
         )
-        last_page = max(-(-total // PAGE_SIZE), 1)
-        if page > last_page:
-            # A page button of an older card, when fewer sessions lie ahead now.
-            page = last_page
-            sessions, total = await uow.trainings.upcoming(
-                turn.today, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-            )
+    return sessions, page, total
+
+
+async def show_trainings(turn: Turn, data: Mapping[str, Any]) -> Reply:
+    async with turn.database.unit_of_work(read_only=True) as uow:
+        sessions, page, total = await _upcoming_page(uow, turn, data, PAGE_SIZE)
 
     card = trainings_card(sessions, page, total, turn.language, turn.now)
     return Reply(card=card)
 
 
 async def open_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
+    """A fresh form, from a calendar card that may be older than the seats left."""
     school = _school_of(turn.staff)
+    assert turn.staff is not None
     session_id = _whole_number(data, "session_id")
 
     async with turn.database.unit_of_work(read_only=True) as uow:
         session = await uow.trainings.get(session_id)
-    if session is None:
-        raise DomainError("signup.session_gone")
+        if session is None:
+            raise DomainError("signup.session_gone")
+        already = await uow.sign_ups.active_participant_keys(session.id, school.id)
+    if not sign_up_open(session.first_day, turn.now):
+        raise DomainError("signup.closed")
+    if session.seats_left == 0:
+        raise DomainError("signup.full")
 
-    assert turn.staff is not None
-    form = {"name_1": turn.staff.name}
+    me = turn.staff.name
+    form = {} if participant_key(me) in already else {name_field(1): me}
     token = secrets.token_urlsafe(16)
-    return Reply(card=sign_up_card(session, school.name, token, turn.language, form))
+    card = sign_up_card(session, school.name, token, turn.language, turn.now, form)
+    return Reply(card=card)
 
 
 async def sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
@@ -146,7 +169,7 @@ async def sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
             data,
             InvalidInput([]),
         )
-    return Reply(card=signed_up_card(session, stored, turn.language))
+    return Reply(card=signed_up_card(session, stored, turn.language, turn.now))
 
 
 async def _form_again(
@@ -162,7 +185,7 @@ async def _form_again(
     if session is None:
         raise DomainError("signup.session_gone")
     card = sign_up_card(
-        session, school.name, token, turn.language, data, invalid.errors
+        session, school.name, token, turn.language, turn.now, data, invalid.errors
     )
     return Reply(card=card)
 
@@ -170,6 +193,8 @@ async def _form_again(
 async def show_my_sign_ups(
     turn: Turn, data: Mapping[str, Any], notice: str | None = None
 ) -> Reply:
+    if turn.staff is not None and turn.staff.is_vendor:
+        raise DomainError("mine.vendor")
     school = _school_of(turn.staff)
     assert turn.staff is not None
     me = participant_key(turn.staff.name)
@@ -232,14 +257,9 @@ async def show_roster(
     notice: str | None = None,
 ) -> Reply:
     _trainer(turn)
-    page = max(_whole_number(data, "page", 1), 1)
 
     async with turn.database.unit_of_work(read_only=True) as uow:
-        sessions, total = await uow.trainings.upcoming(
-            turn.today,
-            offset=(page - 1) * ROSTER_PAGE_SIZE,
-            limit=ROSTER_PAGE_SIZE,
-        )
+        sessions, page, total = await _upcoming_page(uow, turn, data, ROSTER_PAGE_SIZE)
         roster = [
             (session, await uow.sign_ups.of_session(session.id)) for session in sessions
         ]

@@ -6,6 +6,7 @@ and money are formatted for the language by `day`, `days` and `money`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -35,6 +36,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "menu.trainings": ("Trainingen bekijken", "See trainings"),
     "menu.my_sign_ups": ("Mijn aanmeldingen", "My sign-ups"),
     "menu.help": ("Help", "Help"),
+    "menu.roster": ("Deelnemers per training", "Participants per training"),
     "menu.language": ("English", "Nederlands"),
     "help.text": (
         "Typ **trainingen** voor de trainingskalender, **aanmelden** om je aan te "
@@ -43,6 +45,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Type **trainings** for the training calendar, **sign up** to sign up, "
         "**my sign-ups** to see or cancel your sign-ups. Type **Nederlands** to "
         "switch to Dutch.",
+    ),
+    "help.text_trainer": (
+        "Typ **deelnemers** voor de aanmeldingen per training: wie er komt, met "
+        "dieetwensen, en hoeveel plaatsen er zijn; daar pas je ook het aantal "
+        "plaatsen aan. Typ **trainingen** voor de kalender zoals scholen hem zien. "
+        "Typ **English** om naar het Engels te gaan.",
+        "Type **participants** for the sign-ups per training: who comes, with "
+        "dietary wishes, and how many seats there are; you change the number of "
+        "seats there too. Type **trainings** for the calendar as schools see it. "
+        "Type **Nederlands** to switch to Dutch.",
     ),
     "language.switched": (
         "Ik spreek vanaf nu Nederlands met je.",
@@ -95,6 +107,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "trainings.full": ("Vol", "Full"),
     "trainings.two_day": ("tweedaagse", "two-day training"),
     "trainings.sign_up": ("Aanmelden", "Sign up"),
+    "trainings.about": ("Wat leer je?", "What is it about?"),
     "trainings.lunch": (
         "Lunch, koffie, thee en drankjes zijn inbegrepen. Elke training kan ook "
         "op maat op je eigen school gegeven worden; vraag een offerte aan.",
@@ -119,10 +132,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Annuleren kan tot en met {last_day}.",
         "You can cancel up to and including {last_day}.",
     ),
+    "signup.no_cancellation": (
+        "Let op: annuleren kan voor deze training niet meer; dat kon tot en met "
+        "{last_day}.",
+        "Note: this training can no longer be cancelled; that was possible up to "
+        "and including {last_day}.",
+    ),
     "signup.done": ("Aangemeld", "Signed up"),
     "signup.done_text": (
-        "{count} deelnemer(s) aangemeld voor {title}. Totaal: {total}.",
-        "{count} participant(s) signed up for {title}. Total: {total}.",
+        "{count} {count|deelnemer|deelnemers} aangemeld voor {title}. Totaal: {total}.",
+        "{count} {count|participant|participants} signed up for {title}. Total: "
+        "{total}.",
     ),
     "signup.participants": ("Deelnemers", "Participants"),
     "signup.total": ("Totaal", "Total"),
@@ -154,9 +174,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{name} staat al ingeschreven voor deze training.",
         "{name} is already signed up for this training.",
     ),
+    "signup.full": (
+        "Deze training is inmiddels vol.",
+        "This training is full by now.",
+    ),
     "signup.not_enough_seats": (
-        "Er zijn nog {left} plaatsen vrij; je meldt {asked} deelnemers aan.",
-        "There are {left} seats left; you are signing up {asked} participants.",
+        "Er {left|is|zijn} nog {left} {left|plaats|plaatsen} vrij; je meldt {asked} "
+        "{asked|deelnemer|deelnemers} aan.",
+        "There {left|is|are} {left} {left|seat|seats} left; you are signing up "
+        "{asked} {asked|participant|participants}.",
     ),
     "signup.closed": (
         "Aanmelden voor deze training kan niet meer: de training is al begonnen.",
@@ -180,7 +206,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Je hebt geen aanmeldingen voor komende trainingen.",
         "You have no sign-ups for upcoming trainings.",
     ),
+    "mine.vendor": (
+        "Als medewerker van Presentis heb je geen eigen aanmeldingen.",
+        "As Presentis staff you have no sign-ups of your own.",
+    ),
     "mine.cancel": ("Annuleren", "Cancel"),
+    "mine.cancel_question": (
+        "De aanmelding van {name} voor {title} annuleren?",
+        "Cancel {name}'s sign-up for {title}?",
+    ),
+    "mine.cancel_confirm": ("Ja, annuleren", "Yes, cancel"),
     "mine.cancel_until": (
         "Annuleren kan tot en met {last_day}.",
         "Cancel up to and including {last_day}.",
@@ -249,10 +284,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "no longer in this calendar; kept, check whether it moved or was dropped",
     ),
     "import.summary": (
-        "{added} sessie(s) toegevoegd, {unchanged} ongewijzigd, {changed} met "
-        "andere dagen, {missing} niet in de kalender.",
-        "{added} session(s) added, {unchanged} unchanged, {changed} with other "
-        "days, {missing} not in the calendar.",
+        "{added} {added|sessie|sessies} toegevoegd, {unchanged} ongewijzigd, "
+        "{changed} met andere dagen, {missing} niet in de kalender.",
+        "{added} {added|session|sessions} added, {unchanged} unchanged, {changed} "
+        "with other days, {missing} not in the calendar.",
     ),
     "import.dry_run": (
         "Proefrun: er is niets opgeslagen.",
@@ -302,9 +337,16 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+# "{count|deelnemer|deelnemers}": the first word for a count of one, else the second.
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
 def say(language: Language, key: str, **params: Any) -> str:
     dutch, english = TEXTS[key]
     template = dutch if language is Language.NL else english
+    template = _PLURAL.sub(
+        lambda found: found[2] if params[found[1]] == 1 else found[3], template
+    )
     formatted = {
         name: day(value, language) if isinstance(value, date) else value
         for name, value in params.items()

@@ -126,6 +126,11 @@ def seats_field(session_id: int) -> str:
     return f"seats_{session_id}"
 
 
+def lowest_seats(session: TrainingSession) -> int:
+    """A session needs seats for the minimum to go ahead, and for those signed up."""
+    return max(session.taken, MINIMUM_PARTICIPANTS)
+
+
 def read_seats(session: TrainingSession, value: object) -> int:
     """The seats a trainer gives a session; never fewer than are taken."""
     field = seats_field(session.id)
@@ -135,17 +140,17 @@ def read_seats(session: TrainingSession, value: object) -> int:
     except ValueError:
         raise InvalidInput([FieldError(field, "roster.seats_not_a_number")]) from None
 
-    if session.taken and seats < session.taken:
+    if session.taken > MINIMUM_PARTICIPANTS and seats < session.taken:
         raise InvalidInput(
             [FieldError(field, "roster.seats_below_taken", {"taken": session.taken})]
         )
-    if not 1 <= seats <= SEATS_MAX:
+    if not lowest_seats(session) <= seats <= SEATS_MAX:
         raise InvalidInput(
             [
                 FieldError(
                     field,
                     "roster.seats_out_of_range",
-                    {"lowest": max(session.taken, 1), "highest": SEATS_MAX},
+                    {"lowest": lowest_seats(session), "highest": SEATS_MAX},
                 )
             ]
         )
@@ -210,6 +215,8 @@ def check_sign_up(
     if errors:
         raise InvalidInput(errors)
 
+    if session.seats_left == 0:
+        raise InvalidInput([FieldError(name_field(1), "signup.full")])
     if len(participants) > session.seats_left:
         raise InvalidInput(
             [

@@ -1,8 +1,9 @@
 """Put a read training calendar into the database, idempotently.
 
 A session is known by its training and first day. A second import of the same text
-changes nothing; a stored session the calendar no longer lists is reported and kept,
-since people may be signed up for it.
+changes nothing. A stored session the calendar does not list, though its first day
+lies within the calendar's span, is reported and kept, since people may be signed up
+for it; sessions of other periods are no concern of this calendar.
 """
 
 from __future__ import annotations
@@ -48,17 +49,18 @@ async def import_calendar(
 ) -> ImportReport:
     report = ImportReport()
 
+    listed: set[tuple[str, date]] = set()
     async with database.unit_of_work() as uow:
         for read in reading.trainings:
             training_id, changed = await uow.trainings.save_training(read.training)
             if changed:
                 report.trainings_described.append(read.training.title)
             stored = await uow.trainings.session_days(training_id)
-            listed = {session.days[0] for session in read.sessions}
 
             for session in read.sessions:
                 line = SessionLine(read.training.title, session.days)
                 first_day = session.days[0]
+                listed.add((read.training.key, first_day))
                 if first_day not in stored:
                     await uow.trainings.add_session(training_id, session.days, seats)
                     report.added.append(line)
@@ -75,10 +77,14 @@ async def import_calendar(
                 else:
                     report.unchanged.append(line)
 
+        if listed:
+            first_days = [first_day for _, first_day in listed]
             report.not_in_calendar.extend(
-                SessionLine(read.training.title, days)
-                for first_day, days in sorted(stored.items())
-                if first_day not in listed
+                SessionLine(title, days)
+                for key, title, days in await uow.trainings.sessions_between(
+                    min(first_days), max(first_days)
+                )
+                if (key, days[0]) not in listed
             )
 
         if not dry_run:

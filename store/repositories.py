@@ -273,6 +273,23 @@ class TrainingRepository:
         )
         return {row.first_day: _days(row.days) for row in rows}
 
+    async def sessions_between(
+        self, first: date, last: date
+    ) -> list[tuple[str, str, tuple[date, ...]]]:
+        """Every stored session whose first day lies in [first, last]: its training's
+        key and title, and its days."""
+        rows = await self.connection.execute(
+            select(trainings.c.key, trainings.c.title, training_sessions.c.days)
+            .select_from(
+                training_sessions.join(
+                    trainings, trainings.c.id == training_sessions.c.training_id
+                )
+            )
+            .where(training_sessions.c.first_day.between(first, last))
+            .order_by(training_sessions.c.first_day, trainings.c.title)
+        )
+        return [(row.key, row.title, _days(row.days)) for row in rows]
+
     async def add_session(
         self, training_id: int, days: Sequence[date], seats: int
     ) -> int:

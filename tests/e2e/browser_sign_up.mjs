@@ -95,7 +95,7 @@ try {
   const name = form.getByRole('textbox', { name: 'Naam' }).first();
   await name.fill(participant);
   await form.getByRole('button', { name: 'Aanmelden' }).click();
-  const done = card(`deelnemer(s) aangemeld voor Rooster tweedaagse`);
+  const done = card(`aangemeld voor Rooster tweedaagse`);
   await done.waitFor();
   await done.getByText(participant).waitFor();
   lap('confirmation');

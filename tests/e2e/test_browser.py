@@ -55,7 +55,7 @@ async def test_sign_up_by_clicking_in_the_playground_ui(e2e_stack: Stack) -> Non
     assert "woensdag 15 maart 2023 en donderdag 16 maart 2023" in confirmation
     assert "€ 500,00" in confirmation
     assert PARTICIPANT in confirmation
-    assert "1 deelnemer(s) aangemeld voor Rooster tweedaagse. Totaal: € 500,00." in (
+    assert "1 deelnemer aangemeld voor Rooster tweedaagse. Totaal: € 500,00." in (
         confirmation
     )
     screenshot = out / "sign-up.png"

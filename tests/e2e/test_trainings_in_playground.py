@@ -265,7 +265,7 @@ async def test_sign_up_two_people_once_however_often_clicked(
 
     assert texts(done)[:2] == [
         "✅ Aangemeld",
-        "2 deelnemer(s) aangemeld voor Rooster tweedaagse. Totaal: € 1.000,00.",
+        "2 deelnemers aangemeld voor Rooster tweedaagse. Totaal: € 1.000,00.",
     ]
     assert facts_of(done) == {
         "Wanneer": ROOSTER_DAYS,
@@ -287,9 +287,13 @@ async def test_sign_up_two_people_once_however_often_clicked(
     _, _, part = await find_session(pg, ROOSTER, ROOSTER_DAYS)
     assert seats_left(part) == seats_before - 2
 
-    # A new form for the same session: Sanne is already on it.
+    # A new form for the same session: Sanne is on it already, so her name is not
+    # filled in; typed anyway, it is refused at the field.
     message, form = await open_sign_up(pg, ROOSTER, ROOSTER_DAYS)
-    card = await pg.click(message, button(form, "Aanmelden"), **typed(form))
+    assert not find_input(form, "name_1").get("value")
+    card = await pg.click(
+        message, button(form, "Aanmelden"), **typed(form, name_1="Sanne de Vries")
+    )
     assert card is not None
     assert error_after(card, "name_1") == (
         "Sanne de Vries staat al ingeschreven voor deze training."
@@ -312,7 +316,9 @@ async def test_cancel_one_sign_up_and_the_seat_comes_back(
     message, mine = await my_sign_ups(pg)
     [noah] = listed(mine, title, "Noah Visser")
     assert "Annuleren kan tot en met woensdag 8 maart 2023." in texts(noah)
-    cancel = button(noah, "Annuleren")
+    # "Annuleren" opens a question in the card (client side); its button cancels.
+    assert button(noah, "Annuleren")["type"] == "Action.ShowCard"
+    cancel = button(noah, "Ja, annuleren")
     assert cancel["type"] == "Action.Execute"
     after = await pg.click(message, cancel)
     assert after is not None
@@ -567,7 +573,7 @@ async def test_trainer_sets_the_seats_and_teachers_see_them(
     # Nought seats: refused under the field, nothing changes.
     refused = await pg.click(roster.message, save, user=trainer, **{seats["id"]: "0"})
     assert refused is not None
-    assert error_after(refused, seats["id"]) == "Kies een aantal van 1 tot en met 30."
+    assert error_after(refused, seats["id"]) == "Kies een aantal van 6 tot en met 30."
     assert find_input(refused, seats["id"])["value"] == 0
 
     saved = await pg.click(roster.message, save, user=trainer, **{seats["id"]: "16"})
@@ -594,7 +600,7 @@ async def test_another_school_cannot_cancel_our_sign_up_with_its_button_data(
     await sign_up(pg, f"{title} (tweedaagse)", when)
     _, mine = await my_sign_ups(pg)
     [ours] = listed(mine, title, "Sanne de Vries")
-    cancel = button(ours, "Annuleren")
+    cancel = button(ours, "Ja, annuleren")
 
     eva = pg.user("user-id-2")
     await pg.act_as(eva, value={"action": cancel["verb"], **cancel["data"]})
@@ -647,7 +653,7 @@ async def test_cancelling_after_the_fourteen_days_is_refused_with_the_reason(
             assert "Annuleren kan tot en met donderdag 19 januari 2023." in texts(
                 mine_then
             )
-            cancel = button(mine_then, "Annuleren")
+            cancel = button(mine_then, "Ja, annuleren")
 
             await stack.restart_bot("2023-01-20")
 

@@ -147,6 +147,27 @@ async def test_a_moved_session_is_reported_and_kept_and_the_new_day_added(
     assert [s.participant.name for s in signed_up] == ["Sanne de Vries"]
 
 
+async def test_sessions_in_the_calendars_span_it_leaves_out_are_reported_others_not(
+    database,
+) -> None:
+    await import_calendar(database, reading())
+    # A revised spring text that names only two runs, 10 March and 17 May.
+    revised = "2023\n10 maart\tLeerroutemodel\n17 mei\tLeerroutemodel\n"
+
+    report = await import_calendar(database, read_calendar(revised))
+
+    missing = {(line.title, line.days[0]) for line in report.not_in_calendar}
+    assert ("Procesbeschrijvingen en verbindingen", d(3, 14)) in missing
+    assert ("Kwaliteit", d(3, 27)) in missing
+    assert ("Rooster tweedaagse", d(5, 10)) in missing
+    # Outside 10 March to 17 May: another period, not this text's concern.
+    assert all(d(3, 10) <= first <= d(5, 17) for _, first in missing)
+    assert ("Leerroutemodel", d(2, 2)) not in missing
+    assert len(missing) == 10
+    assert report.added == []
+    assert await stored_sessions(database) == EXPECTED_SESSIONS
+
+
 async def test_a_second_day_that_moved_changes_the_days_of_the_session(
     database,
 ) -> None:
@@ -218,7 +239,7 @@ def test_the_command_line_dry_run_reports_the_wrong_weekday_and_stores_nothing(
         "Portfolio beheer en inhoud: dinsdag 23 mei 2023 staat er als 'donderdag', "
         "maar is een dinsdag; de datum geldt." in output
     )
-    assert "18 sessie(s) toegevoegd, 0 ongewijzigd" in output
+    assert "18 sessies toegevoegd, 0 ongewijzigd" in output
     assert "Proefrun: er is niets opgeslagen." in output
     assert "+ Kwaliteit: maandag 27 maart 2023 en maandag 3 april 2023" in output
     with sqlite3.connect(path) as connection:

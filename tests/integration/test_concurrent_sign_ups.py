@@ -92,6 +92,8 @@ async def submit_all(
 
 
 def not_enough(left: int, asked: int) -> str:
+    if left == 0:
+        return say(Language.NL, "signup.full")
     return say(Language.NL, "signup.not_enough_seats", left=left, asked=asked)
 
 

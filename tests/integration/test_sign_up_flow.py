@@ -179,6 +179,18 @@ async def test_a_trainer_cannot_sign_anyone_up(
     assert await active_names(database, session.id) == []
 
 
+async def test_a_trainer_asking_for_own_sign_ups_is_told_there_are_none(
+    database, add_staff
+) -> None:
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+
+    card = await act(database, tom, amsterdam(1, 16, 10), actions.SHOW_MY_SIGN_UPS)
+
+    assert texts(card) == [
+        "Als medewerker van Presentis heb je geen eigen aanmeldingen."
+    ]
+
+
 async def test_an_old_page_button_still_shows_the_trainings_that_are_planned(
     database, add_staff
 ) -> None:
@@ -197,3 +209,40 @@ async def test_an_old_page_button_still_shows_the_trainings_that_are_planned(
 
     assert "Er staan geen trainingen gepland." not in texts(card)
     assert "Start nieuwe schooljaar" in texts(card)
+
+
+async def test_a_form_is_not_opened_for_a_full_or_started_session(
+    database, add_staff, add_session
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    session = await add_session("Leerroutemodel", [date(2023, 2, 2)], seats=6)
+    for seat in range(6):
+        await act(
+            database,
+            sanne,
+            amsterdam(1, 16, 10),
+            actions.SIGN_UP,
+            session_id=session.id,
+            token=f"card-{seat}",
+            name_1=f"Collega {seat}",
+        )
+
+    full = await act(
+        database,
+        sanne,
+        amsterdam(1, 16, 11),
+        actions.OPEN_SIGN_UP,
+        session_id=session.id,
+    )
+    started = await act(
+        database,
+        sanne,
+        amsterdam(2, 2, 9),
+        actions.OPEN_SIGN_UP,
+        session_id=session.id,
+    )
+
+    assert texts(full) == ["Deze training is inmiddels vol."]
+    assert texts(started) == [
+        "Aanmelden voor deze training kan niet meer: de training is al begonnen."
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from card_reading import error_below
 
 from cards import actions
 from cards.common import as_payload
-from dialogs.router import answer_action
+from dialogs.router import answer_action, answer_text
 from dialogs.turn import Turn
 from domain.people import Role, Staff
 from domain.texts import Language
@@ -58,21 +58,21 @@ async def test_a_trainer_gives_a_session_more_seats_and_teachers_can_fill_them(
 ) -> None:
     tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
     sanne = await add_staff("Sanne de Vries")
-    session = await add_session(seats=2)
+    session = await add_session(seats=6)
     field = f"seats_{session.id}"
 
     card = await act(
-        database, tom, actions.SET_SEATS, session_id=session.id, page=1, **{field: "3"}
+        database, tom, actions.SET_SEATS, session_id=session.id, page=1, **{field: "7"}
     )
 
-    saved = "Kwaliteit (maandag 27 maart 2023 en maandag 3 april 2023) heeft nu 3 "
+    saved = "Kwaliteit (maandag 27 maart 2023 en maandag 3 april 2023) heeft nu 7 "
     assert saved + "plaatsen." in [item.get("text") for item in card["body"]]
-    assert await seats_of(database, session) == (3, 0)
+    assert await seats_of(database, session) == (7, 0)
     signed = [
         await sign_up(database, sanne, session, f"card-{n}", f"Collega {n}")
-        for n in range(4)
+        for n in range(8)
     ]
-    assert signed == [True, True, True, False]
+    assert signed == [True] * 7 + [False]
 
 
 async def test_fewer_seats_than_sign_ups_is_refused_and_nothing_changes(
@@ -81,22 +81,22 @@ async def test_fewer_seats_than_sign_ups_is_refused_and_nothing_changes(
     tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
     sanne = await add_staff("Sanne de Vries")
     session = await add_session(seats=12)
-    for n in range(3):
+    for n in range(8):
         assert await sign_up(database, sanne, session, f"card-{n}", f"Collega {n}")
     field = f"seats_{session.id}"
 
     card = await act(
-        database, tom, actions.SET_SEATS, session_id=session.id, page=1, **{field: "2"}
+        database, tom, actions.SET_SEATS, session_id=session.id, page=1, **{field: "7"}
     )
 
     assert error_below(card, field) == (
-        "Er zijn al 3 aanmeldingen; kies 3 plaatsen of meer."
+        "Er zijn al 8 aanmeldingen; kies 8 plaatsen of meer."
     )
     [typed] = [
         e for c in card["body"] for e in c.get("items", []) if e.get("id") == field
     ]
-    assert typed["value"] == 2
-    assert await seats_of(database, session) == (12, 3)
+    assert typed["value"] == 7
+    assert await seats_of(database, session) == (12, 8)
 
 
 async def test_only_a_trainer_sets_seats(database, add_staff, add_session) -> None:
@@ -125,9 +125,9 @@ async def second_process(database_url: str) -> AsyncIterator[Database]:
 async def test_seats_lowered_while_teachers_sign_up_are_never_exceeded(
     database, second_process, add_staff, add_session
 ) -> None:
-    """The trainer lowers 12 seats to 4 while eight teachers sign up at once."""
+    """The trainer lowers 12 seats to 6 while ten teachers sign up at once."""
     tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
-    teachers = [await add_staff(f"Docent {n}") for n in range(8)]
+    teachers = [await add_staff(f"Docent {n}") for n in range(10)]
     session = await add_session(seats=12)
     field = f"seats_{session.id}"
 
@@ -137,7 +137,7 @@ async def test_seats_lowered_while_teachers_sign_up_are_never_exceeded(
             tom,
             actions.SET_SEATS,
             session_id=session.id,
-            **{field: "4"},
+            **{field: "6"},
         )
 
     signing = [
@@ -149,8 +149,39 @@ async def test_seats_lowered_while_teachers_sign_up_are_never_exceeded(
     seats, taken = await seats_of(database, session)
     assert taken == sum(signed)
     if error_below(lowered, field) is None:
-        # Lowered while four or fewer were in: the rest found the session full.
-        assert (seats, taken) == (4, 4)
+        # Lowered while six or fewer were in: the rest found the session full.
+        assert (seats, taken) == (6, 6)
     else:
-        # More than four were in before the change: refused, and all eight fit.
-        assert (seats, taken) == (12, 8)
+        # More than six were in before the change: refused, and all ten fit.
+        assert (seats, taken) == (12, 10)
+
+
+async def test_a_roster_page_past_the_last_shows_the_last(
+    database, add_staff, add_session
+) -> None:
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+    for day in range(1, 7):
+        await add_session(f"Training {day}", [date(2023, 2, day)])
+
+    card = await act(database, tom, actions.SHOW_ROSTER, page=99)
+
+    shown = [item.get("text") for item in card["body"]]
+    assert "Pagina 2 van 2" in shown
+    assert [a["title"] for a in card["actions"]] == ["Vorige"]
+
+
+async def test_a_trainer_is_helped_to_the_roster_not_to_own_sign_ups(
+    database, add_staff
+) -> None:
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+
+    reply = await answer_text(Turn(tom, Language.NL, NOW, database), "help")
+
+    assert reply.text is not None and "**deelnemers**" in reply.text
+    assert "mijn aanmeldingen" not in reply.text
+    assert reply.card is not None
+    menu = as_payload(reply.card)
+    assert [a["data"]["action"] for a in menu["actions"]][:2] == [
+        actions.SHOW_TRAININGS,
+        actions.SHOW_ROSTER,
+    ]

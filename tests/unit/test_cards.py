@@ -198,6 +198,7 @@ def cards_in(language: Language) -> dict[str, AdaptiveCard]:
     ]
     return {
         "menu": menu_card(language),
+        "menu_trainer": menu_card(language, trainer=True),
         "menu_with_greeting": menu_card(language, say(language, "hello", name="Sanne")),
         "suggestions": suggestions_card(
             language,
@@ -228,13 +229,22 @@ def cards_in(language: Language) -> dict[str, AdaptiveCard]:
             longest_page(), 1, len(sessions), language, NOW
         ),
         "sign_up_form": sign_up_card(
-            two_day, SCHOOL, "token-1", language, {"name_1": "Sanne de Vries"}
+            two_day, SCHOOL, "token-1", language, NOW, {"name_1": "Sanne de Vries"}
         ),
         "sign_up_form_with_errors": sign_up_card(
-            two_day, SCHOOL, "token-1", language, typed, errors
+            two_day, SCHOOL, "token-1", language, NOW, typed, errors
+        ),
+        # On 25 January the last day to cancel the 2 February session has passed.
+        "sign_up_form_past_cancelling": sign_up_card(
+            one_day,
+            SCHOOL,
+            "token-2",
+            language,
+            datetime(2023, 1, 25, 9, tzinfo=UTC),
+            {"name_1": "Sanne de Vries"},
         ),
         "signed_up_one_day": signed_up_card(
-            one_day, [sign_up(1, one_day, "Sanne de Vries")], language
+            one_day, [sign_up(1, one_day, "Sanne de Vries")], language, NOW
         ),
         "signed_up_two_day": signed_up_card(
             two_day,
@@ -244,6 +254,7 @@ def cards_in(language: Language) -> dict[str, AdaptiveCard]:
                 sign_up(3, two_day, "Eva Jansen", "halal"),
             ],
             language,
+            NOW,
         ),
         "notice": notice_card(say(language, "card.expired"), language),
         "my_sign_ups_none": my_sign_ups_card([], language, NOW),
@@ -263,7 +274,9 @@ def cards_in(language: Language) -> dict[str, AdaptiveCard]:
             form={f"seats_{two_day.id}": "1", f"seats_{one_day.id}": "14"},
             errors=[
                 FieldError(
-                    f"seats_{two_day.id}", "roster.seats_below_taken", {"taken": 2}
+                    f"seats_{two_day.id}",
+                    "roster.seats_out_of_range",
+                    {"lowest": 6, "highest": 30},
                 )
             ],
         ),
@@ -409,7 +422,9 @@ def schema_problems(card: dict[str, Any]) -> list[str]:
     problems = []
     for path, element in elements(card):
         validator = validators.get(element["type"])
-        if validator is None or (path == "$") != (element["type"] == "AdaptiveCard"):
+        # A card is the root, or the card an Action.ShowCard opens.
+        card_place = path == "$" or path.endswith(".card")
+        if validator is None or card_place != (element["type"] == "AdaptiveCard"):
             problems.append(f"{path}: unexpected type {element['type']!r}")
             continue
         problems.extend(
@@ -532,6 +547,24 @@ def test_the_heaviest_page_is_the_largest_card_of_its_kind() -> None:
 # What a user reads
 
 
+def test_a_teacher_menu_leads_to_own_sign_ups_a_trainer_menu_to_the_roster() -> None:
+    teacher = payload("menu")
+    trainer = payload("menu_trainer", Language.EN)
+
+    assert [(a["title"], a["data"]["action"]) for a in teacher["actions"]] == [
+        ("Trainingen bekijken", actions.SHOW_TRAININGS),
+        ("Mijn aanmeldingen", actions.SHOW_MY_SIGN_UPS),
+        ("Help", actions.SHOW_HELP),
+        ("English", actions.SWITCH_LANGUAGE),
+    ]
+    assert [(a["title"], a["data"]["action"]) for a in trainer["actions"]] == [
+        ("See trainings", actions.SHOW_TRAININGS),
+        ("Participants per training", actions.SHOW_ROSTER),
+        ("Help", actions.SHOW_HELP),
+        ("Nederlands", actions.SWITCH_LANGUAGE),
+    ]
+
+
 def test_the_calendar_names_dates_in_dutch() -> None:
     card = payload("trainings_first_page")
 
@@ -589,6 +622,19 @@ def test_the_calendar_shows_seats_left_and_a_button_per_open_session() -> None:
     assert shows(card, f"{leerroutemodel().seats_left} van 12 vrij")
 
 
+def test_what_a_training_covers_opens_under_its_session() -> None:
+    card = payload("trainings_first_page")
+
+    about = [
+        a for a in of_type(card, "Action.ShowCard") if a["title"] == "Wat leer je?"
+    ]
+
+    assert len(about) == PAGE_SIZE
+    assert about[0]["card"]["body"][0]["text"].startswith(
+        "We bespreken de inhoud van het leerroutemodel"
+    )
+
+
 def test_a_full_or_started_session_has_no_sign_up_button() -> None:
     card = payload("trainings_full_and_started")
 
@@ -627,6 +673,19 @@ def test_the_sign_up_form_starts_with_the_users_name_and_school() -> None:
         "session_id": kwaliteit().id,
         "token": "token-1",
     }
+
+
+def test_a_form_after_the_last_day_to_cancel_says_cancelling_is_over() -> None:
+    before = payload("sign_up_form")
+    after = payload("sign_up_form_past_cancelling")
+
+    assert shows(before, "Annuleren kan tot en met maandag 13 maart 2023.")
+    assert shows(
+        after,
+        "Let op: annuleren kan voor deze training niet meer; dat kon tot en met "
+        "donderdag 19 januari 2023.",
+    )
+    assert not shows(after, "Annuleren kan tot en met")
 
 
 def error_after(card: dict[str, Any], field: str) -> str | None:
@@ -682,8 +741,18 @@ def test_my_sign_ups_offer_cancelling_only_while_allowed() -> None:
     late = payload("my_sign_ups_too_late")
 
     cancel_buttons = of_type(early, "Action.Execute")
+    questions = of_type(early, "Action.ShowCard")
 
     assert [b["data"] for b in cancel_buttons] == [{"sign_up_id": 1}, {"sign_up_id": 2}]
+    # A click asks first; only the button in the question cancels.
+    assert [q["title"] for q in questions] == ["Annuleren", "Annuleren"]
+    first = questions[0]["card"]
+    assert first["body"][0]["text"] == (
+        "De aanmelding van Sanne de Vries voor Kwaliteit annuleren?"
+    )
+    assert [(a["type"], a["title"]) for a in first["actions"]] == [
+        ("Action.Execute", "Ja, annuleren")
+    ]
     assert shows(early, "Annuleren kan tot en met maandag 13 maart 2023.")
     assert shows(early, "Aanmelding van Noah Visser voor Rooster is geannuleerd.")
     assert of_type(late, "Action.Execute") == []
@@ -741,7 +810,7 @@ def test_a_refused_number_of_seats_is_named_under_its_field_and_typing_kept() ->
     errors = [
         e["text"] for e in of_type(card, "TextBlock") if e.get("color") == "attention"
     ]
-    assert errors == ["Er zijn al 2 aanmeldingen; kies 2 plaatsen of meer."]
+    assert errors == ["Kies een aantal van 6 tot en met 30."]
     assert shows(
         payload("roster_seats_saved"),
         "Leerroutemodel (donderdag 2 februari 2023) heeft nu 14 plaatsen.",
