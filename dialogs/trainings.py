@@ -243,10 +243,9 @@ async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
     return await show_my_sign_ups(turn, data, notice)
 
 
-def _trainer(turn: Turn) -> Staff:
+def _only_for_trainers(turn: Turn) -> None:
     if turn.staff is None or not turn.staff.is_trainer:
         raise DomainError("roster.not_trainer")
-    return turn.staff
 
 
 async def show_roster(
@@ -256,7 +255,7 @@ async def show_roster(
     errors: Sequence[FieldError] = (),
     notice: str | None = None,
 ) -> Reply:
-    _trainer(turn)
+    _only_for_trainers(turn)
 
     async with turn.database.unit_of_work(read_only=True) as uow:
         sessions, page, total = await _upcoming_page(uow, turn, data, ROSTER_PAGE_SIZE)
@@ -273,7 +272,7 @@ async def show_roster(
 
 async def set_seats(turn: Turn, data: Mapping[str, Any]) -> Reply:
     """A trainer sets the seats of a session; never below the sign-ups it has."""
-    _trainer(turn)
+    _only_for_trainers(turn)
     session_id = _whole_number(data, "session_id")
 
     try:
