@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -34,10 +34,13 @@ class _BotConfiguration:
     APP_TENANTID: str
 
 
+FIRST_RUN_AFTER_START = timedelta(minutes=1)
+
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 ADAPTER = web.AppKey("adapter", PresentisAdapter)
 BOT = web.AppKey("bot", PresentisBot)
+SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
 
 
 def make_adapter(settings: Settings) -> PresentisAdapter:
@@ -88,6 +91,8 @@ def create_app(settings: Settings, database: Database | None = None) -> web.Appl
 
 
 async def _scheduled_jobs(app: web.Application) -> AsyncIterator[None]:
+    """Daily at 03:00, and first a minute after start: that catches up on a night
+    the bot was down, and a start that fails (a port taken) removes nothing."""
     scheduler = AsyncIOScheduler(timezone="Europe/Amsterdam")
     scheduler.add_job(
         remove_old_dietary_wishes,
@@ -96,9 +101,10 @@ async def _scheduled_jobs(app: web.Application) -> AsyncIterator[None]:
         id="dietary-wishes.remove",
         args=[app[DATABASE], app[SETTINGS]],
         replace_existing=True,
+        next_run_time=datetime.now(UTC) + FIRST_RUN_AFTER_START,
     )
-    await remove_old_dietary_wishes(app[DATABASE], app[SETTINGS])
     scheduler.start()
+    app[SCHEDULER] = scheduler
     yield
     scheduler.shutdown(wait=False)
     await app[DATABASE].close()

@@ -12,11 +12,13 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.settings import Settings
 from domain.calendar_text import Finding, read_calendar
 from domain.errors import DomainError
 from domain.texts import TEXTS, Language, day, days, say
+from domain.trainings import DEFAULT_SEATS, MINIMUM_PARTICIPANTS, SEATS_MAX
 from store.calendar import ImportReport, import_calendar
 from store.database import Database
 
@@ -30,7 +32,13 @@ T = TypeVar("T")
 
 
 def _settings(**overrides: Any) -> Settings:
-    settings = Settings(**overrides)
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as wrong:
+        for error in wrong.errors():
+            where = ".".join(str(part) for part in error["loc"]).upper()
+            typer.echo(f"{where}: {error['msg']} ({error.get('input')!r})", err=True)
+        raise typer.Exit(2) from None
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -78,7 +86,9 @@ def _make_sqlite_folder(url: str) -> None:
 @cli.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Overrides BOT_HOST.")] = None,
-    port: Annotated[int | None, typer.Option(help="Overrides BOT_PORT.")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Overrides BOT_PORT.")
+    ] = None,
 ) -> None:
     """Run the bot: POST /api/messages, GET /healthz."""
     from bot.app import create_app
@@ -175,14 +185,19 @@ def import_calendar_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and report; store nothing.")
     ] = False,
-    seats: Annotated[int, typer.Option(min=1, help="Seats of a new session.")] = 12,
+    seats: Annotated[
+        int,
+        typer.Option(
+            min=MINIMUM_PARTICIPANTS, max=SEATS_MAX, help="Seats of a new session."
+        ),
+    ] = DEFAULT_SEATS,
     language: Annotated[
         Language, typer.Option("--language", "--taal", help="Language of the report.")
     ] = Language.NL,
 ) -> None:
     """Import a training calendar; a second import of the same text changes nothing."""
     settings = _settings()
-    texts = [_read_text(path) for path in files]
+    texts = [_read_text(path, language) for path in files]
     announcements = [text for text in texts if "Wanneer:" in text]
     calendars = [text for text in texts if "Wanneer:" not in text]
     if len(calendars) != 1 or len(announcements) > 1:
@@ -198,6 +213,9 @@ def import_calendar_command(
     except DomainError as refusal:
         typer.echo(say(language, refusal.text, **refusal.params), err=True)
         raise typer.Exit(1) from refusal
+    if not reading.trainings:
+        typer.echo(say(language, "import.nothing_found"), err=True)
+        raise typer.Exit(1)
     report = _with_database(
         settings,
         lambda database: import_calendar(
@@ -210,12 +228,19 @@ def import_calendar_command(
         typer.echo(say(language, "import.dry_run"))
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, language: Language) -> str:
+    """A text file as exported: UTF-8 (with or without BOM) or Windows-1252."""
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig")
+        if b"\x00" in raw:
+            raise UnicodeDecodeError("utf-8", raw, 0, 1, "a NUL byte")
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252")
     except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        typer.echo(say(language, "import.not_text", path=path), err=True)
+        raise typer.Exit(1) from None
 
 
 def _echo_report(

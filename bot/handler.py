@@ -39,6 +39,16 @@ CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 _LANGUAGES = frozenset(language.value for language in Language)
 
 
+def _personal(turn_context: TurnContext) -> bool:
+    """A one-to-one chat with the bot: the only place it shows anyone's data.
+
+    The app is installed for personal use only; a group chat or channel could still
+    reach it, where school names and dietary wishes would be read by all members.
+    """
+    conversation = turn_context.activity.conversation
+    return conversation is None or conversation.conversation_type in (None, "personal")
+
+
 class PresentisBot(ActivityHandler):  # type: ignore[misc]
     def __init__(self, database: Database, user_state: UserState, clock: Clock) -> None:
         self.database = database
@@ -54,7 +64,9 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         turn = await self._turn(turn_context)
         value = turn_context.activity.value
-        if isinstance(value, Mapping) and isinstance(value.get(ACTION), str):
+        if not _personal(turn_context):
+            reply = Reply(text=say(turn.language, "personal_only"))
+        elif isinstance(value, Mapping) and isinstance(value.get(ACTION), str):
             reply = await router.answer_action(turn, value[ACTION], value)
         else:
             said = TurnContext.remove_recipient_mention(turn_context.activity) or ""
@@ -69,7 +81,11 @@ class PresentisBot(ActivityHandler):  # type: ignore[misc]
         action = invoke_value.action if isinstance(invoke_value.action, Mapping) else {}
         data = action.get("data")
         data = dict(data) if isinstance(data, Mapping) else {}
-        reply = await router.answer_action(turn, str(action.get("verb") or ""), data)
+        if _personal(turn_context):
+            verb = str(action.get("verb") or "")
+            reply = await router.answer_action(turn, verb, data)
+        else:
+            reply = Reply(text=say(turn.language, "personal_only"))
         if reply.language:
             await self._choose_language(turn_context, reply.language)
         payload = reply.card_payload() or as_payload(

@@ -115,7 +115,8 @@ async def _why_taken(port: int) -> str:
             if await answer.text() == "pong":
                 return (
                     f"an Agents Playground from an earlier run still listens on "
-                    f"port {port}; stop it with: pkill -f m365agentsplayground"
+                    f"port {port}; stop just that one with: "
+                    f"pkill -f 'm365agentsplayground/cli.js .*-p {port} '"
                 )
     return f"port {port} is taken; the Playground needs it"
 

@@ -25,7 +25,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; postgresql+asyncpg://… in production.",
     )
     bot_host: str = Field("127.0.0.1", description="Address the bot listens on.")
-    bot_port: int = Field(3978, description="Port the bot listens on.")
+    bot_port: int = Field(3978, ge=1, le=65535, description="Port the bot listens on.")
     microsoft_app_id: str = Field(
         "", description="Azure Bot app id; empty turns auth off (loopback only)."
     )

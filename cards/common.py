@@ -47,6 +47,17 @@ def text(value: str, *, subtle: bool = False, **options: Any) -> ac.TextBlock:
     return ac.TextBlock(text=value, wrap=True, is_subtle=subtle or None, **options)
 
 
+def as_typed(*runs: tuple[str, bool]) -> ac.RichTextBlock:
+    """Text as someone typed it, shown exactly: a text run is never read as
+    Markdown, so `<pinda>` or `*geen*` stays what it says. Runs are (text, bold)."""
+    return ac.RichTextBlock(
+        inlines=[
+            ac.TextRun(text=run, weight=act.FontWeight.BOLDER if bold else None)
+            for run, bold in runs
+        ]
+    )
+
+
 def field_error(message: str) -> ac.TextBlock:
     return ac.TextBlock(
         text=message,

@@ -12,8 +12,8 @@ from adaptive_cards import types as act
 from cards import actions
 from cards.common import (
     adaptive_card,
+    as_typed,
     execute,
-    facts,
     field_error,
     page_buttons,
     page_count,
@@ -22,6 +22,7 @@ from cards.common import (
     text,
     title,
 )
+from cards.trainings import heading
 from domain.errors import FieldError
 from domain.texts import Language, days, say
 from domain.trainings import (
@@ -35,14 +36,19 @@ from domain.trainings import (
     seats_field,
 )
 
+MINE_PAGE_SIZE = 8
+
 
 def my_sign_ups_card(
     items: Sequence[tuple[SignUp, TrainingSession]],
+    page: int,
+    total: int,
     language: Language,
     now: datetime,
     notice: str | None = None,
 ) -> ac.AdaptiveCard:
-    """Each sign-up with a cancel button while cancelling is still allowed."""
+    """One page of sign-ups, each with a cancel button while cancelling is allowed."""
+    pages = page_count(total, MINE_PAGE_SIZE)
     body: list[Any] = [title(say(language, "mine.title"))]
     if notice:
         body.append(text(notice, color=act.Colors.ACCENT, weight=act.FontWeight.BOLDER))
@@ -63,7 +69,7 @@ def my_sign_ups_card(
                 text(say(language, "mine.cancel_until", last_day=last_day), subtle=True)
             )
             rows.append(
-                ac.ActionSet(actions=[_cancel_button(sign_up, session, language)])
+                ac.ActionSet(actions=[_cancel_button(sign_up, session, page, language)])
             )
         else:
             rows.append(
@@ -74,15 +80,17 @@ def my_sign_ups_card(
             )
         body.append(ac.Container(items=rows, separator=True))
 
-    return adaptive_card(
-        body,
-        [submit(say(language, "menu.trainings"), actions.SHOW_TRAININGS)],
-        lang=language.value,
-    )
+    if pages > 1:
+        body.append(
+            text(say(language, "trainings.page", page=page, pages=pages), subtle=True)
+        )
+    buttons: list[Any] = page_buttons(actions.SHOW_MY_SIGN_UPS, page, pages, language)
+    buttons.append(submit(say(language, "menu.trainings"), actions.SHOW_TRAININGS))
+    return adaptive_card(body, buttons, lang=language.value)
 
 
 def _cancel_button(
-    sign_up: SignUp, session: TrainingSession, language: Language
+    sign_up: SignUp, session: TrainingSession, page: int, language: Language
 ) -> ac.ActionShowCard:
     """Cancelling asks once more: one click opens the question, a second cancels."""
     question = say(
@@ -96,11 +104,12 @@ def _cancel_button(
         actions.CANCEL_SIGN_UP,
         style=act.ActionStyle.DESTRUCTIVE,
         sign_up_id=sign_up.id,
+        page=page,
     )
     return shown_card(say(language, "mine.cancel"), [text(question)], [confirm])
 
 
-ROSTER_PAGE_SIZE = 4
+ROSTER_PAGE_SIZE = 3
 
 
 def roster_card(
@@ -133,18 +142,19 @@ def roster_card(
                 "roster.below_minimum",
                 missing=MINIMUM_PARTICIPANTS - session.taken,
             )
-        people = [
-            (
-                f"{sign_up.participant.name} ({sign_up.school_name})",
-                sign_up.participant.dietary_wishes or "–",
+        # Dietary wishes are free text: shown as typed, never as formatting.
+        people: list[Any] = [
+            as_typed(
+                (f"{sign_up.participant.name} ({sign_up.school_name})", True),
+                (f": {sign_up.participant.dietary_wishes or '–'}", False),
             )
             for sign_up in sign_ups
         ]
         items: list[Any] = [
-            text(session.training.title, weight=act.FontWeight.BOLDER),
+            text(heading(session, language), weight=act.FontWeight.BOLDER),
             text(days(session.days, language), spacing=act.Spacing.NONE),
             text(status, subtle=True),
-            facts(people) if people else text(say(language, "roster.empty")),
+            *(people or [text(say(language, "roster.empty"))]),
             *_seats_input(session, page, language, form or {}, by_field),
         ]
         body.append(ac.Container(separator=True, items=items))
@@ -172,12 +182,17 @@ def _seats_input(
         except ValueError:
             value = None  # a number field cannot show anything else
     parts: list[Any] = [
+        # No min or max: a client would quietly change a number outside them
+        # before sending it, where the trainer should read why it was refused.
         ac.InputNumber(
             id=field,
-            label=say(language, "roster.seats"),
+            label=say(
+                language,
+                "roster.seats",
+                lowest=lowest_seats(session),
+                highest=SEATS_MAX,
+            ),
             value=value,
-            min=lowest_seats(session),
-            max=SEATS_MAX,
         )
     ]
     if error := errors.get(field):

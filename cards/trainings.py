@@ -52,7 +52,7 @@ def _price(session: TrainingSession, language: Language) -> str:
     )
 
 
-def _heading(session: TrainingSession, language: Language) -> str:
+def heading(session: TrainingSession, language: Language) -> str:
     heading = session.training.title
     suffix = f" ({say(language, 'trainings.two_day')})"
     if session.is_multi_day and not heading.casefold().endswith("tweedaagse"):
@@ -113,7 +113,7 @@ def trainings_card(
                 )
             )
         items: list[Any] = [
-            text(_heading(session, language), weight=act.FontWeight.BOLDER),
+            text(heading(session, language), weight=act.FontWeight.BOLDER),
             _session_facts(session, language),
         ]
         if buttons:
@@ -166,7 +166,7 @@ def sign_up_card(
     """The form; after a wrong submit it keeps what was typed and marks the fields."""
     by_field = {error.field: error for error in errors}
     body: list[Any] = [
-        title(say(language, "signup.title", title=_heading(session, language))),
+        title(say(language, "signup.title", title=heading(session, language))),
         facts(
             [
                 (say(language, "signup.school"), school_name),
@@ -248,7 +248,7 @@ def signed_up_card(
                     language,
                     "signup.done_text",
                     count=len(sign_ups),
-                    title=_heading(session, language),
+                    title=heading(session, language),
                     total=money(total, language),
                 )
             ),

@@ -40,7 +40,8 @@ async def switch_language(turn: Turn, data: Mapping[str, Any]) -> Reply:
         chosen = Language.EN if turn.language is Language.NL else Language.NL
     return Reply(
         text=say(chosen, "language.switched"),
-        card=menu_card(chosen, trainer=_is_trainer(turn)),
+        # Someone the bot does not know gets no menu of what they cannot use.
+        card=menu_card(chosen, trainer=_is_trainer(turn)) if turn.staff else None,
         language=chosen,
     )
 

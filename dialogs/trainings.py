@@ -10,7 +10,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from cards.common import page_count
-from cards.sign_ups import ROSTER_PAGE_SIZE, my_sign_ups_card, roster_card
+from cards.sign_ups import (
+    MINE_PAGE_SIZE,
+    ROSTER_PAGE_SIZE,
+    my_sign_ups_card,
+    roster_card,
+)
 from cards.trainings import (
     PAGE_SIZE,
     notice_card,
@@ -23,6 +28,7 @@ from domain.errors import DomainError, FieldError, InvalidInput
 from domain.people import School, Staff
 from domain.texts import days, say
 from domain.trainings import (
+    SignUp,
     TrainingSession,
     check_sign_up,
     last_cancellation_day,
@@ -38,6 +44,8 @@ from store.database import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
+MAX_PAGE = 10_000  # beyond any real list; keeps a forged page number out of SQL
+
 
 def _whole_number(
     data: Mapping[str, Any], name: str, default: int | None = None
@@ -48,6 +56,12 @@ def _whole_number(
         if default is None:
             raise DomainError("card.expired") from None
         return default
+
+
+def _page_asked(data: Mapping[str, Any]) -> int:
+    """The page a card button asks for; 1 when it asks for none or nonsense."""
+    page = _whole_number(data, "page", 1)
+    return page if 1 <= page <= MAX_PAGE else 1
 
 
 def _school_of(staff: Staff | None) -> School:
@@ -67,7 +81,7 @@ async def _upcoming_page(
     A page past the last (a button of an older card, when fewer sessions lie ahead
     now) gives the last page.
     """
-    page = max(_whole_number(data, "page", 1), 1)
+    page = _page_asked(data)
     sessions, total = await uow.trainings.upcoming(
         turn.today, offset=(page - 1) * size, limit=size
     )
@@ -140,7 +154,12 @@ async def sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
                 )
                 check_sign_up(session, participants, already, turn.now)
                 await uow.sign_ups.add(
-                    token, session.id, school.id, turn.staff.id, participants, turn.now
+                    token,
+                    session.id,
+                    school.id,
+                    turn.staff.id,
+                    [participants[row] for row in sorted(participants)],
+                    turn.now,
                 )
                 await uow.commit()
                 logger.info(
@@ -197,7 +216,6 @@ async def show_my_sign_ups(
         raise DomainError("mine.vendor")
     school = _school_of(turn.staff)
     assert turn.staff is not None
-    me = participant_key(turn.staff.name)
 
     async with turn.database.unit_of_work(read_only=True) as uow:
         found = await uow.sign_ups.of_school(school.id, turn.today)
@@ -205,15 +223,29 @@ async def show_my_sign_ups(
     mine = [
         (item.sign_up, item.session)
         for item in found
-        if item.sign_up.signed_up_by == turn.staff.id
-        or item.sign_up.participant.key == me
+        if _is_mine(item.sign_up, turn.staff)
     ]
-    card = my_sign_ups_card(mine, turn.language, turn.now, notice)
+    page = min(
+        max(_whole_number(data, "page", 1), 1), page_count(len(mine), MINE_PAGE_SIZE)
+    )
+    shown = mine[(page - 1) * MINE_PAGE_SIZE : page * MINE_PAGE_SIZE]
+    card = my_sign_ups_card(shown, page, len(mine), turn.language, turn.now, notice)
     return Reply(card=card)
 
 
+def _is_mine(sign_up: SignUp, staff: Staff) -> bool:
+    """One's own: signed up by oneself, or oneself signed up by a colleague."""
+    return (
+        sign_up.signed_up_by == staff.id
+        or sign_up.participant.key == participant_key(staff.name)
+    )
+
+
 async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
+    """Cancel one's own sign-up while the rules allow; a second click changes
+    nothing and says the same."""
     school = _school_of(turn.staff)
+    assert turn.staff is not None
     sign_up_id = _whole_number(data, "sign_up_id")
 
     async with turn.database.unit_of_work() as uow:
@@ -224,8 +256,16 @@ async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
         assert session is not None
         if sign_up.school_name != school.name:
             raise DomainError("mine.not_yours")
+        if not _is_mine(sign_up, turn.staff):
+            raise DomainError("mine.not_your_sign_up")
+        cancelled = say(
+            turn.language,
+            "mine.cancelled",
+            name=sign_up.participant.name,
+            title=session.training.title,
+        )
         if sign_up.cancelled_at is not None:
-            notice = say(turn.language, "mine.already_cancelled")
+            notice = cancelled
         elif not may_cancel(session.first_day, turn.now):
             last_day = last_cancellation_day(session.first_day)
             notice = say(turn.language, "signup.too_late_to_cancel", last_day=last_day)
@@ -233,12 +273,7 @@ async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
             await uow.sign_ups.cancel(sign_up.id, turn.now)
             await uow.commit()
             logger.info("sign-up %s cancelled", sign_up.id)
-            notice = say(
-                turn.language,
-                "mine.cancelled",
-                name=sign_up.participant.name,
-                title=session.training.title,
-            )
+            notice = cancelled
 
     return await show_my_sign_ups(turn, data, notice)
 

@@ -63,6 +63,7 @@ WEEKDAYS: tuple[str, ...] = (
     "zaterdag",
     "zondag",
 )
+SATURDAY = 5
 _WEEKDAY_NAMES: dict[str, int] = {
     **{name: index for index, name in enumerate(WEEKDAYS)},
     **{name[:2]: index for index, name in enumerate(WEEKDAYS)},
@@ -226,6 +227,13 @@ def read_calendar(calendar: str, announcement: str | None = None) -> CalendarRea
     start_year = _start_year(layout.tokens, sections)
     placed = _place_entries(layout, start_year, findings)
     trainings = _gather_trainings(placed, findings)
+    findings.extend(
+        Finding("weekend_day", {"title": read.training.title, "date": day})
+        for read in trainings
+        for session in read.sessions
+        for day in session.days
+        if day.weekday() >= SATURDAY
+    )
 
     if announcement is not None:
         trainings = _describe(trainings, sections, findings)

@@ -60,6 +60,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ik spreek vanaf nu Nederlands met je.",
         "I will speak English with you from now on.",
     ),
+    "personal_only": (
+        "Ik help je alleen in een persoonlijke chat met mij: daar kan niemand anders "
+        "meelezen. Open de chat met de Presentis-assistent.",
+        "I only help you in a personal chat with me, where nobody else reads along. "
+        "Open the chat with the Presentis assistant.",
+    ),
     "unknown_user": (
         "Ik ken je nog niet. Vraag de applicatiebeheerder van je school om je "
         "account te koppelen.",
@@ -162,6 +168,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Dit lijkt geen naam.",
         "This does not look like a name.",
     ),
+    "signup.name_markup": (
+        "Een naam heeft geen tekens als < > * _ [ ] # of |.",
+        "A name has no characters such as < > * _ [ ] # or |.",
+    ),
     "signup.name_twice": (
         "Deze naam staat al hierboven.",
         "This name is already listed above.",
@@ -224,22 +234,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Aanmelding van {name} voor {title} is geannuleerd.",
         "{name}'s sign-up for {title} is cancelled.",
     ),
-    "mine.already_cancelled": (
-        "Deze aanmelding was al geannuleerd.",
-        "This sign-up was already cancelled.",
-    ),
     "signup.too_late_to_cancel": (
         "Annuleren kon tot en met {last_day}. Neem contact op met Presentis als "
         "er iets bijzonders is.",
         "Cancelling was possible up to and including {last_day}. Please contact "
         "Presentis if something special is going on.",
     ),
+    "mine.not_your_sign_up": (
+        "Deze aanmelding kan alleen annuleren wie haar deed of wie aangemeld is.",
+        "Only whoever made this sign-up, or whoever it is for, can cancel it.",
+    ),
     "mine.not_yours": (
         "Deze aanmelding hoort niet bij jouw school.",
         "This sign-up does not belong to your school.",
     ),
     # trainer view
-    "roster.title": ("Aanmeldingen per training", "Sign-ups per training"),
+    "roster.title": ("Deelnemers per training", "Participants per training"),
     "roster.count": (
         "{taken} van {seats} plaatsen bezet",
         "{taken} of {seats} seats taken",
@@ -253,7 +263,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This overview is for trainers only.",
     ),
     "roster.empty": ("Nog geen aanmeldingen.", "No sign-ups yet."),
-    "roster.seats": ("Aantal plaatsen", "Number of seats"),
+    "roster.seats": (
+        "Aantal plaatsen ({lowest} tot en met {highest})",
+        "Number of seats ({lowest} up to and including {highest})",
+    ),
     "roster.save_seats": ("Plaatsen opslaan", "Save seats"),
     "roster.seats_not_a_number": (
         "Vul een heel getal in.",
@@ -297,12 +310,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ik vind geen jaartal in de kalender of de aankondiging.",
         "I cannot find a year in the calendar or the announcement.",
     ),
+    "import.not_text": (
+        "{path} is geen tekstbestand.",
+        "{path} is not a text file.",
+    ),
+    "import.nothing_found": (
+        "Ik vind geen trainingen in deze kalender; er is niets opgeslagen.",
+        "I find no trainings in this calendar; nothing was stored.",
+    ),
     "import.findings": ("Opmerkingen bij de tekst:", "Remarks on the text:"),
     "import.finding.weekday_mismatch": (
         "{title}: {date_text} staat er als '{weekday_written}', maar is een "
         "{weekday_actual}; de datum geldt.",
         "{title}: {date_text} is written as '{weekday_written}' but is a "
         "{weekday_actual}; the date stands.",
+    ),
+    "import.finding.weekend_day": (
+        "{title}: {date_text} valt in het weekend; klopt die datum?",
+        "{title}: {date_text} falls in a weekend; is that date right?",
     ),
     "import.finding.unplaced_line": (
         "regel {line_number} kon ik niet plaatsen: {line}",

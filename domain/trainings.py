@@ -100,8 +100,24 @@ class Participant:
 
 
 def participant_key(name: str) -> str:
-    """How two spellings of one person's name compare: case and spaces ignored."""
-    return " ".join(name.split()).casefold()
+    """How two spellings of one person's name compare: case, spaces, invisible
+    characters and Unicode's ways of writing one letter ignored."""
+    return " ".join(clean_text(unicodedata.normalize("NFKC", name)).split()).casefold()
+
+
+# Characters that would make a name into card formatting (Markdown, HTML) when
+# shown; no name needs them.
+_MARKUP = frozenset("<>[]*_#`|~{}\\")
+
+
+def clean_text(typed: object) -> str:
+    """What a person typed in a field, as one line: composed the usual way (NFC),
+    without invisible formatting characters, single-spaced. Not text: empty."""
+    if not isinstance(typed, str | int):
+        return ""
+    text = unicodedata.normalize("NFC", str(typed))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -157,18 +173,22 @@ def read_seats(session: TrainingSession, value: object) -> int:
     return seats
 
 
-def read_participants(form: Mapping[str, object]) -> list[Participant]:
-    """The participants a sign-up card names, or every field that is wrong."""
+def read_participants(form: Mapping[str, object]) -> dict[int, Participant]:
+    """The participants a sign-up card names, by the row they are on, or every field
+    that is wrong."""
     errors: list[FieldError] = []
-    participants: list[Participant] = []
+    participants: dict[int, Participant] = {}
     seen: set[str] = set()
 
     for row in range(1, PARTICIPANT_ROWS + 1):
-        name = " ".join(str(form.get(name_field(row)) or "").split())
-        diet = " ".join(str(form.get(diet_field(row)) or "").split()) or None
+        raw_name = form.get(name_field(row))
+        name = clean_text(raw_name)
+        diet = clean_text(form.get(diet_field(row))) or None
         if not name:
             if diet:
                 errors.append(FieldError(name_field(row), "signup.diet_without_name"))
+            elif raw_name is not None and not isinstance(raw_name, str):
+                errors.append(FieldError(name_field(row), "signup.name_not_a_name"))
             continue
         if len(name) > NAME_MAX:
             errors.append(
@@ -176,6 +196,8 @@ def read_participants(form: Mapping[str, object]) -> list[Participant]:
             )
         elif not any(ch.isalpha() for ch in name):
             errors.append(FieldError(name_field(row), "signup.name_not_a_name"))
+        elif _MARKUP & set(name):
+            errors.append(FieldError(name_field(row), "signup.name_markup"))
         elif participant_key(name) in seen:
             errors.append(FieldError(name_field(row), "signup.name_twice"))
         if diet and len(diet) > DIETARY_WISHES_MAX:
@@ -185,7 +207,7 @@ def read_participants(form: Mapping[str, object]) -> list[Participant]:
                 )
             )
         seen.add(participant_key(name))
-        participants.append(Participant(name, diet))
+        participants[row] = Participant(name, diet)
 
     if not participants and not errors:
         errors.append(FieldError(name_field(1), "signup.no_participants"))
@@ -196,11 +218,12 @@ def read_participants(form: Mapping[str, object]) -> list[Participant]:
 
 def check_sign_up(
     session: TrainingSession,
-    participants: Sequence[Participant],
+    participants: Mapping[int, Participant],
     already_signed_up: set[str],
     now: datetime,
 ) -> None:
-    """Raise unless these participants of one school may join this session.
+    """Raise unless these participants (by form row) of one school may join this
+    session; an error stands at the row it is about.
 
     `already_signed_up` holds the participant keys the school has on it now.
     """
@@ -209,21 +232,23 @@ def check_sign_up(
 
     errors = [
         FieldError(name_field(row), "signup.already_signed_up", {"name": p.name})
-        for row, p in enumerate(participants, start=1)
+        for row, p in sorted(participants.items())
         if p.key in already_signed_up
     ]
     if errors:
         raise InvalidInput(errors)
 
+    rows = sorted(participants)
     if session.seats_left == 0:
-        raise InvalidInput([FieldError(name_field(1), "signup.full")])
-    if len(participants) > session.seats_left:
+        raise InvalidInput([FieldError(name_field(rows[0]), "signup.full")])
+    if len(rows) > session.seats_left:
+        first_without_seat = rows[session.seats_left]
         raise InvalidInput(
             [
                 FieldError(
-                    name_field(min(session.seats_left + 1, len(participants))),
+                    name_field(first_without_seat),
                     "signup.not_enough_seats",
-                    {"left": session.seats_left, "asked": len(participants)},
+                    {"left": session.seats_left, "asked": len(rows)},
                 )
             ]
         )

@@ -179,16 +179,17 @@ _SESSIONS = select(
 )
 _SESSION_ORDER = (training_sessions.c.first_day, trainings.c.title)
 
-# The page and, by a window count, the total, in one statement.
+# The page and, by a window count, the total, in one statement. A session is
+# upcoming until its last day has passed.
 _UPCOMING = (
     _SESSIONS.add_columns(func.count().over().label("total"))
-    .where(training_sessions.c.first_day >= bindparam("from_day"))
+    .where(training_sessions.c.last_day >= bindparam("from_day"))
     .order_by(*_SESSION_ORDER)
     .offset(bindparam("offset"))
     .limit(bindparam("limit"))
 )
 _COUNT_UPCOMING = select(func.count(training_sessions.c.id)).where(
-    training_sessions.c.first_day >= bindparam("from_day")
+    training_sessions.c.last_day >= bindparam("from_day")
 )
 _SESSION_BY_ID = _SESSIONS.where(training_sessions.c.id == bindparam("session_id"))
 _LOCK_SESSION = (
@@ -215,7 +216,8 @@ class TrainingRepository:
     async def upcoming(
         self, from_day: date, offset: int = 0, limit: int = 100
     ) -> tuple[list[TrainingSession], int]:
-        """Sessions whose first day is `from_day` or later, soonest first; the total."""
+        """Sessions not over by `from_day` (their last day is that day or later),
+        soonest first; and how many there are."""
         rows = (
             await self.connection.execute(
                 _UPCOMING, {"from_day": from_day, "offset": offset, "limit": limit}
@@ -297,6 +299,7 @@ class TrainingRepository:
             insert(training_sessions).values(
                 training_id=training_id,
                 first_day=days[0],
+                last_day=max(days),
                 days=[day.isoformat() for day in days],
                 seats=seats,
             )
@@ -319,7 +322,7 @@ class TrainingRepository:
                 training_sessions.c.training_id == training_id,
                 training_sessions.c.first_day == first_day,
             )
-            .values(days=[day.isoformat() for day in days])
+            .values(days=[day.isoformat() for day in days], last_day=max(days))
         )
 
 
@@ -371,7 +374,7 @@ _SCHOOL_SIGN_UPS = (
     .join(schools, schools.c.id == sign_ups.c.school_id)
     .where(
         sign_ups.c.school_id == bindparam("school_id"),
-        training_sessions.c.first_day >= bindparam("from_day"),
+        training_sessions.c.last_day >= bindparam("from_day"),
         _ACTIVE,
     )
     .order_by(*_SESSION_ORDER, sign_ups.c.participant_name)
@@ -466,7 +469,7 @@ class SignUpRepository:
         )
 
     async def of_school(self, school_id: int, from_day: date) -> list[SchoolSignUp]:
-        """Active sign-ups of a school for sessions from `from_day` on."""
+        """Active sign-ups of a school for sessions not over by `from_day`."""
         rows = await self.connection.execute(
             _SCHOOL_SIGN_UPS, {"school_id": school_id, "from_day": from_day}
         )
@@ -483,18 +486,13 @@ class SignUpRepository:
 
     async def remove_dietary_wishes(self, last_day_before: date, now: datetime) -> int:
         """Blank the dietary wishes of sessions that ended before the given day."""
-        ended = select(training_sessions.c.id, training_sessions.c.days)
-        session_ids = [
-            row.id
-            for row in await self.connection.execute(ended)
-            if date.fromisoformat(max(row.days)) < last_day_before
-        ]
-        if not session_ids:
-            return 0
+        ended = select(training_sessions.c.id).where(
+            training_sessions.c.last_day < last_day_before
+        )
         result = await self.connection.execute(
             update(sign_ups)
             .where(
-                sign_ups.c.session_id.in_(session_ids),
+                sign_ups.c.session_id.in_(ended),
                 sign_ups.c.dietary_wishes.is_not(None),
             )
             .values(dietary_wishes=None, dietary_wishes_removed_at=now)

@@ -71,7 +71,8 @@ training_sessions = Table(
     Column("id", Integer, primary_key=True),
     Column("training_id", ForeignKey("trainings.id"), nullable=False),
     Column("first_day", Date, nullable=False),
-    # Every day of the session as an ISO date, the first included.
+    Column("last_day", Date, nullable=False),
+    # Every day of the session as an ISO date, the first and last included.
     Column("days", JSON, nullable=False),
     Column("seats", Integer, nullable=False),
     UniqueConstraint("training_id", "first_day"),

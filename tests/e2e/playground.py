@@ -386,6 +386,9 @@ def texts(node: Any) -> list[str]:
         kind = element["type"]
         if kind == "TextBlock":
             found.append(plain(element.get("text", "")))
+        elif kind == "RichTextBlock":
+            runs = element.get("inlines", [])
+            found.append(plain("".join(run.get("text", "") for run in runs)))
         elif kind == "FactSet":
             for fact in element.get("facts", []):
                 found.extend(

@@ -336,10 +336,14 @@ async def test_cancel_one_sign_up_and_the_seat_comes_back(
     _, _, part = await find_session(pg, title, when)
     assert seats_left(part) == seats_before - 1
 
-    # The old card's button once more: already cancelled, nothing changes.
+    # The old card's button once more (a double click): the same answer, and
+    # nothing changes.
     again = await pg.click(message, cancel)
     assert again is not None
-    assert "Deze aanmelding was al geannuleerd." in texts(again)
+    assert (
+        "Aanmelding van Noah Visser voor Administratief beheer is geannuleerd."
+        in texts(again)
+    )
     _, _, part = await find_session(pg, title, when)
     assert seats_left(part) == seats_before - 1
 
@@ -457,8 +461,7 @@ async def test_an_unknown_user_is_told_politely_and_sees_nothing(
     await pg.act_as(stranger, "English")
     switched = await pg.next_message()
     assert switched.text == "I will speak English with you from now on."
-    _, menu = await pg.next_card()
-    assert buttons(menu)[0]["title"] == "See trainings"
+    assert switched.cards == []  # no menu of what a stranger cannot use
     await pg.act_as(stranger, "trainings")
     answer = await pg.next_message()
     assert answer.text == (
@@ -486,13 +489,13 @@ async def on_the_roster(pg: Playground, title: str, when: str) -> Roster:
     trainer = pg.user("user-id-1")
     await pg.act_as(trainer, "deelnemers")
     message, roster = await pg.next_card()
-    assert texts(roster)[0] == "Aanmeldingen per training"
+    assert texts(roster)[0] == "Deelnemers per training"
     shown = [part for part in containers(roster, title) if when in texts(part)]
     pages = 1
     while not shown and buttons(roster, "Volgende"):
         turned = await pg.click(message, button(roster, "Volgende"), user=trainer)
         assert turned is not None
-        assert texts(turned)[0] == "Aanmeldingen per training"
+        assert texts(turned)[0] == "Deelnemers per training"
         roster, pages = turned, pages + 1
         shown = [part for part in containers(roster, title) if when in texts(part)]
     return Roster(message, roster, shown, pages)
@@ -508,10 +511,8 @@ async def test_trainer_sees_participants_and_dietary_wishes_teachers_do_not(
     [zorg] = (await on_the_roster(pg, title, when)).shown
     assert when in texts(zorg)
     assert "2 van 12 plaatsen bezet · Nog 4 nodig om door te gaan" in texts(zorg)
-    assert facts_of(zorg) == {
-        f"Noah Visser ({SCHOOL})": "–",
-        f"Sanne de Vries ({SCHOOL})": "glutenvrij",
-    }
+    assert f"Noah Visser ({SCHOOL}): –" in texts(zorg)
+    assert f"Sanne de Vries ({SCHOOL}): glutenvrij" in texts(zorg)
 
     # A trainer signs nobody up, even with a sign-up button's own data.
     _, _, part = await find_session(pg, title, when)
@@ -554,7 +555,7 @@ async def test_trainer_sees_sign_ups_for_every_upcoming_session(
 
     assert len(roster.shown) == 1, "the May run of Rooster tweedaagse is missing"
     assert roster.pages > 1
-    assert f"Noah Visser ({SCHOOL})" in facts_of(roster.shown[0])
+    assert f"Noah Visser ({SCHOOL}): –" in texts(roster.shown[0])
 
 
 async def test_trainer_sets_the_seats_and_teachers_see_them(
@@ -566,7 +567,8 @@ async def test_trainer_sets_the_seats_and_teachers_see_them(
     roster = await on_the_roster(pg, title, when)
     [stage] = roster.shown
     [seats] = [e for e in elements(stage) if e["type"] == "Input.Number"]
-    assert seats["label"] == "Aantal plaatsen"
+    assert seats["label"] == "Aantal plaatsen (6 tot en met 30)"
+    assert "min" not in seats and "max" not in seats
     assert seats["value"] == 12
     save = button(stage, "Plaatsen opslaan")
 

@@ -7,6 +7,7 @@ import logging
 import re
 import subprocess
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import create_app
+from bot.app import SCHEDULER, create_app
 from bot.settings import Settings
+from domain.people import Role
+from domain.trainings import Participant
 from store.database import Database
 
 pytestmark = pytest.mark.integration
@@ -146,3 +149,65 @@ def test_with_an_app_id_a_missing_secret_stops_start_up() -> None:
 
     assert refusal is not None
     assert "MICROSOFT_APP_PASSWORD" in refusal
+
+
+async def test_in_a_group_chat_the_bot_shows_no_ones_data(
+    database: Database,
+    database_url: str,
+    add_staff: Any,
+    connector: tuple[Connector, str],
+) -> None:
+    stand_in, service_url = connector
+    await add_staff(
+        "Tom Bakker",
+        school=None,
+        roles=[Role.TRAINER],
+        aad_object_id="00000000-0000-0000-0000-0000000000020",
+    )
+    app = create_app(Settings(database_url=database_url), database)
+    app.cleanup_ctx.clear()
+    said = message(service_url, "deelnemers")
+    said["conversation"] = {"id": "group-1", "conversationType": "groupChat"}
+
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        answer = await client.post("/api/messages", json=said)
+
+    assert answer.status in (200, 201)
+    assert [a.get("text") for a in stand_in.received] == [
+        "Ik help je alleen in een persoonlijke chat met mij: daar kan niemand anders "
+        "meelezen. Open de chat met de Presentis-assistent."
+    ]
+    assert not any(a.get("attachments") for a in stand_in.received)
+
+
+async def test_a_start_removes_no_dietary_wishes_until_a_minute_later(
+    database: Database,
+    database_url: str,
+    add_staff: Any,
+    add_session: Any,
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    past = await add_session("Leerroutemodel", [date(2023, 2, 2)])
+    async with database.unit_of_work() as uow:
+        await uow.sign_ups.add(
+            "card-1",
+            past.id,
+            sanne.school.id,
+            sanne.id,
+            [Participant("Sanne de Vries", "glutenvrij")],
+            datetime(2023, 1, 16, tzinfo=UTC),
+        )
+        await uow.commit()
+    app = create_app(
+        Settings(database_url=database_url), Database.connect(database_url)
+    )
+
+    async with TestClient(TestServer(app, host="127.0.0.1")):
+        started = datetime.now(UTC)
+        job = app[SCHEDULER].get_job("dietary-wishes.remove")
+        async with database.unit_of_work() as uow:
+            [kept] = await uow.sign_ups.of_session(past.id)
+
+    assert kept.participant.dietary_wishes == "glutenvrij"
+    assert job.next_run_time - started > timedelta(seconds=50)
+    assert job.next_run_time - started <= timedelta(minutes=1)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from store.database import Database
@@ -89,3 +90,38 @@ async def test_the_migrations_go_down_to_nothing_and_up_again(
 
     assert emptied == ({"alembic_version"}, None)
     assert differences == []
+
+
+async def test_sessions_stored_before_their_last_day_was_kept_get_it(
+    empty_database_url: str,
+) -> None:
+    database = Database.connect(empty_database_url)
+    try:
+        await upgrade(database, "0001")
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text("INSERT INTO trainings (id, key, title) VALUES (1, 'k', 'K')")
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO training_sessions (id, training_id, first_day, days, "
+                    "seats) VALUES (1, 1, :first, :days, 12)"
+                ),
+                {"first": date(2023, 3, 27), "days": '["2023-03-27", "2023-04-03"]'},
+            )
+
+        await upgrade(database)
+
+        async with database.unit_of_work() as uow:
+            still_to_come, _ = await uow.trainings.upcoming(date(2023, 4, 1))
+        async with database.engine.connect() as connection:
+            last_day = await connection.scalar(
+                text("SELECT last_day FROM training_sessions WHERE id = 1")
+            )
+    finally:
+        await database.close()
+
+    assert str(last_day) == "2023-04-03"
+    assert [session.days for session in still_to_come] == [
+        (date(2023, 3, 27), date(2023, 4, 3))
+    ]

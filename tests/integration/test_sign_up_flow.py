@@ -246,3 +246,81 @@ async def test_a_form_is_not_opened_for_a_full_or_started_session(
     assert texts(started) == [
         "Aanmelden voor deze training kan niet meer: de training is al begonnen."
     ]
+
+
+async def test_a_colleague_cannot_cancel_a_sign_up_that_is_not_theirs(
+    database, add_staff, add_session
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    noah = await add_staff("Noah Visser")
+    session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
+    await act(
+        database,
+        sanne,
+        amsterdam(1, 16, 10),
+        actions.SIGN_UP,
+        session_id=session.id,
+        token="card-1",
+        name_1="Sanne de Vries",
+        name_2="Noah Visser",
+    )
+    async with database.unit_of_work() as uow:
+        stored = await uow.sign_ups.of_session(session.id)
+    ids = {s.participant.name: s.id for s in stored}
+
+    refused = await act(
+        database,
+        noah,
+        amsterdam(1, 16, 11),
+        actions.CANCEL_SIGN_UP,
+        sign_up_id=ids["Sanne de Vries"],
+    )
+    his_own = await act(
+        database,
+        noah,
+        amsterdam(1, 16, 11),
+        actions.CANCEL_SIGN_UP,
+        sign_up_id=ids["Noah Visser"],
+    )
+
+    assert texts(refused) == [
+        "Deze aanmelding kan alleen annuleren wie haar deed of wie aangemeld is."
+    ]
+    assert "Aanmelding van Noah Visser voor Leerroutemodel is geannuleerd." in texts(
+        his_own
+    )
+    assert await active_names(database, session.id) == ["Sanne de Vries"]
+
+
+async def test_a_two_day_session_stays_listed_between_its_two_days(
+    database, add_staff, add_session
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+    session = await add_session(
+        "Handelingsgericht en planmatig werken", [date(2023, 2, 16), date(2023, 6, 8)]
+    )
+    await act(
+        database,
+        sanne,
+        amsterdam(1, 16, 10),
+        actions.SIGN_UP,
+        session_id=session.id,
+        token="card-1",
+        name_1="Sanne de Vries",
+        diet_1="glutenvrij",
+    )
+    between = amsterdam(2, 17, 10)
+
+    mine = await act(database, sanne, between, actions.SHOW_MY_SIGN_UPS)
+    roster = await act(database, tom, between, actions.SHOW_ROSTER)
+    after = await act(database, sanne, amsterdam(6, 9, 10), actions.SHOW_MY_SIGN_UPS)
+
+    assert "Handelingsgericht en planmatig werken: Sanne de Vries" in texts(mine)
+    assert "glutenvrij" in " ".join(
+        run["text"]
+        for block in roster["body"]
+        for item in block.get("items", [])
+        for run in item.get("inlines", [])
+    )
+    assert "Je hebt geen aanmeldingen voor komende trainingen." in texts(after)

@@ -531,3 +531,14 @@ def test_real_texts_with_crlf_and_bom_read_the_same() -> None:
     )
 
     assert reading == real_reading()
+
+
+def test_a_day_in_a_weekend_is_reported_and_kept() -> None:
+    calendar = "2024\n09 maart\tAgenda\n12 maart\tOuderportaal\n"
+
+    reading = read_calendar(calendar)
+
+    assert session_days(reading, "agenda") == [(d(3, 9, 2024),)]
+    assert findings_of(reading, "weekend_day") == [
+        Finding("weekend_day", {"title": "Agenda", "date": d(3, 9, 2024)})
+    ]

@@ -28,7 +28,12 @@ from jsonschema import Draft6Validator
 from cards import actions
 from cards.common import as_payload
 from cards.menu import menu_card, suggestions_card
-from cards.sign_ups import ROSTER_PAGE_SIZE, my_sign_ups_card, roster_card
+from cards.sign_ups import (
+    MINE_PAGE_SIZE,
+    ROSTER_PAGE_SIZE,
+    my_sign_ups_card,
+    roster_card,
+)
 from cards.trainings import (
     PAGE_SIZE,
     notice_card,
@@ -257,14 +262,28 @@ def cards_in(language: Language) -> dict[str, AdaptiveCard]:
             NOW,
         ),
         "notice": notice_card(say(language, "card.expired"), language),
-        "my_sign_ups_none": my_sign_ups_card([], language, NOW),
+        "my_sign_ups_none": my_sign_ups_card([], 1, 0, language, NOW),
         "my_sign_ups": my_sign_ups_card(
             mine,
+            1,
+            len(mine),
             language,
             NOW,
             say(language, "mine.cancelled", name="Noah Visser", title="Rooster"),
         ),
-        "my_sign_ups_too_late": my_sign_ups_card(mine, language, late),
+        "my_sign_ups_too_late": my_sign_ups_card(mine, 1, len(mine), language, late),
+        # A school that signed up many: the second of three pages, each sign-up
+        # with the longest name and a cancel question.
+        "my_sign_ups_full_page": my_sign_ups_card(
+            [
+                (sign_up(n, two_day, "N" * NAME_MAX, "x" * DIETARY_WISHES_MAX), two_day)
+                for n in range(MINE_PAGE_SIZE)
+            ],
+            2,
+            3 * MINE_PAGE_SIZE,
+            language,
+            NOW,
+        ),
         "roster": roster_card(roster, 1, len(roster), language),
         "roster_seats_refused": roster_card(
             roster,
@@ -743,7 +762,10 @@ def test_my_sign_ups_offer_cancelling_only_while_allowed() -> None:
     cancel_buttons = of_type(early, "Action.Execute")
     questions = of_type(early, "Action.ShowCard")
 
-    assert [b["data"] for b in cancel_buttons] == [{"sign_up_id": 1}, {"sign_up_id": 2}]
+    assert [b["data"] for b in cancel_buttons] == [
+        {"sign_up_id": 1, "page": 1},
+        {"sign_up_id": 2, "page": 1},
+    ]
     # A click asks first; only the button in the question cancels.
     assert [q["title"] for q in questions] == ["Annuleren", "Annuleren"]
     first = questions[0]["card"]
@@ -759,6 +781,19 @@ def test_my_sign_ups_offer_cancelling_only_while_allowed() -> None:
     assert shows(late, "Annuleren kon tot en met maandag 13 maart 2023.")
 
 
+def test_many_sign_ups_page_and_cancel_back_to_their_page() -> None:
+    card = payload("my_sign_ups_full_page")
+
+    cancels = of_type(card, "Action.Execute")
+    assert shows(card, "Pagina 2 van 3")
+    assert [a["title"] for a in card["actions"]] == [
+        "Vorige",
+        "Volgende",
+        "Trainingen bekijken",
+    ]
+    assert {b["data"]["page"] for b in cancels if "sign_up_id" in b["data"]} == {2}
+
+
 def test_no_sign_ups_says_so() -> None:
     assert shows(
         payload("my_sign_ups_none"),
@@ -766,15 +801,40 @@ def test_no_sign_ups_says_so() -> None:
     )
 
 
+def typed_lines(card: dict[str, Any]) -> list[str]:
+    """Each rich text block as one line, as it reads."""
+    return [
+        "".join(run["text"] for run in block["inlines"])
+        for block in of_type(card, "RichTextBlock")
+    ]
+
+
 def test_the_roster_shows_who_comes_with_their_wishes_and_what_is_missing() -> None:
     card = payload("roster")
 
-    assert facts(card) == {
-        f"Sanne de Vries ({SCHOOL})": "vegetarisch",
-        f"Eva Jansen ({OTHER_SCHOOL})": "–",
-    }
+    assert typed_lines(card) == [
+        f"Sanne de Vries ({SCHOOL}): vegetarisch",
+        f"Eva Jansen ({OTHER_SCHOOL}): –",
+    ]
     assert shows(card, "2 van 12 plaatsen bezet · Nog 4 nodig om door te gaan")
     assert shows(card, "Nog geen aanmeldingen.")
+
+
+def test_a_dietary_wish_is_shown_as_typed_never_as_formatting() -> None:
+    session = replace(kwaliteit(), taken=1)
+    wish = "Allergie: <pinda> en *noten*, [zie](http://x.example) __halal__"
+    rows = [(session, [sign_up(1, session, "Sanne de Vries", wish)])]
+
+    card = as_payload(roster_card(rows, 1, 1, Language.NL))
+
+    assert typed_lines(card) == [f"Sanne de Vries ({SCHOOL}): {wish}"]
+    # Markdown is read in text blocks and facts, never in text runs.
+    assert not any(
+        wish in str(block.get("text")) for block in of_type(card, "TextBlock")
+    )
+    assert not any(
+        wish in fact["value"] for fs in of_type(card, "FactSet") for fact in fs["facts"]
+    )
 
 
 def seats_inputs(card: dict[str, Any]) -> dict[str, int | None]:

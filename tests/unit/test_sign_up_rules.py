@@ -148,7 +148,7 @@ def test_a_two_day_training_closes_when_its_first_day_begins() -> None:
     two_day = session(days=(date(2023, 2, 16), date(2023, 6, 8)))
 
     with pytest.raises(DomainError) as refused:
-        check_sign_up(two_day, [Participant("Jan")], set(), amsterdam(2023, 3, 1, 9))
+        check_sign_up(two_day, {1: Participant("Jan")}, set(), amsterdam(2023, 3, 1, 9))
 
     assert refused.value.text == "signup.closed"
     assert not isinstance(refused.value, InvalidInput)
@@ -156,7 +156,7 @@ def test_a_two_day_training_closes_when_its_first_day_begins() -> None:
 
 def test_a_sign_up_before_the_first_day_passes() -> None:
     check_sign_up(
-        session(), [Participant("Jan")], set(), amsterdam(2023, 3, 26, 23, 59)
+        session(), {1: Participant("Jan")}, set(), amsterdam(2023, 3, 26, 23, 59)
     )
 
 
@@ -198,7 +198,7 @@ def test_a_name_longer_than_the_maximum_is_refused() -> None:
 def test_a_name_of_exactly_the_maximum_length_is_accepted() -> None:
     name = "A" * NAME_MAX
 
-    assert read_participants({"name_1": name}) == [Participant(name)]
+    assert read_participants({"name_1": name}) == {1: Participant(name)}
 
 
 def test_dietary_wishes_longer_than_the_maximum_are_refused() -> None:
@@ -243,9 +243,41 @@ def test_the_participants_are_read_tidily_skipping_empty_rows() -> None:
         }
     )
 
-    assert participants == [
-        Participant("Sanne de Vries", None),
-        Participant("Eva Jansen", "geen noten"),
+    assert participants == {
+        1: Participant("Sanne de Vries", None),
+        3: Participant("Eva Jansen", "geen noten"),
+    }
+
+
+def test_invisible_characters_and_other_ways_to_write_a_letter_are_one_name() -> None:
+    composed, decomposed = "Ren\u00e9e Horizon", "Rene\u0301e Horizon"
+
+    errors = field_errors({"name_1": composed, "name_2": decomposed})
+    [(row, sanne)] = read_participants({"name_2": "Sanne\u200b de Vries"}).items()
+
+    assert errors == [FieldError("name_2", "signup.name_twice")]
+    assert (row, sanne) == (2, Participant("Sanne de Vries"))
+    assert sanne.key == Participant("sanne de vries").key
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "<img src=x onerror=alert(1)> Piet",
+        "[Klik hier](http://evil.example) Jan",
+        "*Jan*",
+        "Jan_Jansen",
+    ],
+)
+def test_a_name_that_would_be_card_formatting_is_refused(name: str) -> None:
+    assert field_errors({"name_1": name}) == [
+        FieldError("name_1", "signup.name_markup")
+    ]
+
+
+def test_a_name_that_is_no_text_is_refused() -> None:
+    assert field_errors({"name_1": ["a", "b"]}) == [
+        FieldError("name_1", "signup.name_not_a_name")
     ]
 
 
@@ -253,36 +285,39 @@ def test_the_participants_are_read_tidily_skipping_empty_rows() -> None:
 
 
 def test_someone_already_signed_up_is_pointed_at_their_row() -> None:
-    participants = [Participant("Eva Jansen"), Participant("Sanne de Vries")]
+    participants = {1: Participant("Eva Jansen"), 3: Participant("Sanne de Vries")}
     already = {Participant("sanne de  vries").key}
 
     with pytest.raises(InvalidInput) as refused:
         check_sign_up(session(), participants, already, amsterdam(2023, 1, 16, 9))
 
     assert refused.value.errors == [
-        FieldError("name_2", "signup.already_signed_up", {"name": "Sanne de Vries"})
+        FieldError("name_3", "signup.already_signed_up", {"name": "Sanne de Vries"})
     ]
 
 
 def test_too_many_participants_points_at_the_first_who_does_not_fit() -> None:
     two_left = session(seats=12, taken=10)
-    participants = [Participant(name) for name in ("Jan", "Eva", "Noah", "Sanne")]
+    participants = {
+        row: Participant(name)
+        for row, name in ((1, "Jan"), (2, "Eva"), (4, "Noah"), (5, "Sanne"))
+    }
 
     with pytest.raises(InvalidInput) as refused:
         check_sign_up(two_left, participants, set(), amsterdam(2023, 1, 16, 9))
 
     assert refused.value.errors == [
-        FieldError("name_3", "signup.not_enough_seats", {"left": 2, "asked": 4})
+        FieldError("name_4", "signup.not_enough_seats", {"left": 2, "asked": 4})
     ]
 
 
-def test_a_full_session_points_at_the_first_row() -> None:
+def test_a_full_session_points_at_the_first_name_given() -> None:
     full = session(seats=12, taken=12)
 
     with pytest.raises(InvalidInput) as refused:
-        check_sign_up(full, [Participant("Jan")], set(), amsterdam(2023, 1, 16, 9))
+        check_sign_up(full, {2: Participant("Jan")}, set(), amsterdam(2023, 1, 16, 9))
 
-    assert refused.value.errors == [FieldError("name_1", "signup.full")]
+    assert refused.value.errors == [FieldError("name_2", "signup.full")]
 
 
 def test_exactly_the_seats_left_may_sign_up() -> None:
@@ -290,7 +325,7 @@ def test_exactly_the_seats_left_may_sign_up() -> None:
 
     check_sign_up(
         two_left,
-        [Participant("Jan"), Participant("Eva")],
+        {1: Participant("Jan"), 2: Participant("Eva")},
         set(),
         amsterdam(2023, 1, 16, 9),
     )
