@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from functools import cached_property
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 from domain.clock import Clock, PinnedDayClock, SystemClock
 
@@ -42,6 +45,22 @@ class Settings(BaseSettings):
         30, ge=0, description="Days after a training's last day that diets are kept."
     )
     log_level: str = Field("INFO", description="Python logging level.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _a_database_address(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError as wrong:
+            raise ValueError("not a database URL (see the README)") from wrong
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _a_log_level(cls, value: str) -> str:
+        if value.upper() not in logging.getLevelNamesMapping():
+            raise ValueError("one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return value.upper()
 
     @field_validator("presentis_today", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -100,6 +101,14 @@ def page_buttons(
 
 def facts(pairs: Sequence[tuple[str, str]]) -> ac.FactSet:
     return ac.FactSet(facts=[ac.Fact(title=name, value=value) for name, value in pairs])
+
+
+def payload_size(element: Any) -> int:
+    """Bytes an element takes as sent: JSON with non-ASCII escaped (`\\u00e9`)."""
+    dumped = element.model_dump(
+        mode="json", exclude_none=True, by_alias=True, warnings=False
+    )
+    return len(json.dumps(dumped))
 
 
 def as_payload(card: ac.AdaptiveCard) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from cards.common import (
     field_error,
     page_buttons,
     page_count,
+    payload_size,
     shown_card,
     submit,
     text,
@@ -109,61 +110,102 @@ def _cancel_button(
     return shown_card(say(language, "mine.cancel"), [text(question)], [confirm])
 
 
-ROSTER_PAGE_SIZE = 3
+# A roster page holds sessions up to this many bytes as sent (JSON with every
+# non-ASCII character escaped, as the connector client sends it), and at most this
+# many sessions. Teams refuses a message over 100 KB.
+ROSTER_PAGE_BYTES = 60 * 1024
+ROSTER_PAGE_SESSIONS = 4
+
+Roster = Sequence[tuple[TrainingSession, Sequence[SignUp]]]
+
+
+def roster_pages(roster: Roster, language: Language) -> list[list[int]]:
+    """The sessions of each roster page, by their place in `roster`.
+
+    Sessions fill a page in order until the next would make it too large; a session
+    too large for any page gets one of its own (the limits on seats and on what a
+    participant types keep that under Teams' limit).
+    """
+    pages: list[list[int]] = [[]]
+    used = 0
+    for index, (session, sign_ups) in enumerate(roster):
+        size = payload_size(_roster_section(session, sign_ups, 1, language, {}, {}))
+        page = pages[-1]
+        if page and (
+            used + size > ROSTER_PAGE_BYTES or len(page) == ROSTER_PAGE_SESSIONS
+        ):
+            page = []
+            pages.append(page)
+            used = 0
+        page.append(index)
+        used += size
+    return pages
 
 
 def roster_card(
-    sessions: Sequence[tuple[TrainingSession, Sequence[SignUp]]],
+    sessions: Roster,
     page: int,
-    total: int,
+    pages: int,
     language: Language,
     *,
     form: Mapping[str, Any] | None = None,
     errors: Sequence[FieldError] = (),
     notice: str | None = None,
 ) -> ac.AdaptiveCard:
-    """For trainers: who comes to each session, with dietary wishes; paged.
+    """For trainers: who comes to each session of one page, with dietary wishes.
 
     Each session has its number of seats to change; after a wrong number the card
     keeps what was typed and says what is wrong under the field.
     """
-    pages = page_count(total, ROSTER_PAGE_SIZE)
     by_field = {error.field: error for error in errors}
     body: list[Any] = [title(say(language, "roster.title"))]
     if notice:
         body.append(text(notice, color=act.Colors.ACCENT, weight=act.FontWeight.BOLDER))
     if not sessions:
         body.append(text(say(language, "trainings.none")))
-    for session, sign_ups in sessions:
-        status = say(language, "roster.count", taken=session.taken, seats=session.seats)
-        if session.taken < MINIMUM_PARTICIPANTS:
-            status += " · " + say(
-                language,
-                "roster.below_minimum",
-                missing=MINIMUM_PARTICIPANTS - session.taken,
-            )
-        # Dietary wishes are free text: shown as typed, never as formatting.
-        people: list[Any] = [
-            as_typed(
-                (f"{sign_up.participant.name} ({sign_up.school_name})", True),
-                (f": {sign_up.participant.dietary_wishes or '–'}", False),
-            )
-            for sign_up in sign_ups
-        ]
-        items: list[Any] = [
-            text(heading(session, language), weight=act.FontWeight.BOLDER),
-            text(days(session.days, language), spacing=act.Spacing.NONE),
-            text(status, subtle=True),
-            *(people or [text(say(language, "roster.empty"))]),
-            *_seats_input(session, page, language, form or {}, by_field),
-        ]
-        body.append(ac.Container(separator=True, items=items))
+    body.extend(
+        _roster_section(session, sign_ups, page, language, form or {}, by_field)
+        for session, sign_ups in sessions
+    )
     if pages > 1:
         body.append(
             text(say(language, "trainings.page", page=page, pages=pages), subtle=True)
         )
     buttons = page_buttons(actions.SHOW_ROSTER, page, pages, language)
     return adaptive_card(body, buttons, lang=language.value)
+
+
+def _roster_section(
+    session: TrainingSession,
+    sign_ups: Sequence[SignUp],
+    page: int,
+    language: Language,
+    form: Mapping[str, Any],
+    errors: Mapping[str, FieldError],
+) -> ac.Container:
+    status = say(language, "roster.count", taken=session.taken, seats=session.seats)
+    if session.taken < MINIMUM_PARTICIPANTS:
+        status += " · " + say(
+            language,
+            "roster.below_minimum",
+            missing=MINIMUM_PARTICIPANTS - session.taken,
+        )
+    # Dietary wishes are free text: shown as typed, never as formatting.
+    people: list[Any] = [
+        as_typed(
+            (f"{sign_up.participant.name} ({sign_up.school_name})", True),
+            (f": {sign_up.participant.dietary_wishes or '–'}", False),
+        )
+        for sign_up in sign_ups
+    ]
+    items: list[Any] = [
+        text(heading(session, language), weight=act.FontWeight.BOLDER),
+        text(days(session.days, language), spacing=act.Spacing.NONE),
+        text(status, subtle=True),
+        *(people or [text(say(language, "roster.empty"))]),
+        *_seats_input(session, page, language, form, errors),
+    ]
+    return ac.Container(separator=True, items=items)
 
 
 def _seats_input(

@@ -89,8 +89,11 @@ def trainings_card(
     total: int,
     language: Language,
     now: datetime,
+    *,
+    sign_up: bool = True,
 ) -> ac.AdaptiveCard:
-    """One page of upcoming sessions, each with its own sign-up button."""
+    """One page of upcoming sessions, each with its own sign-up button unless the
+    reader signs nobody up (`sign_up=False`: vendor staff)."""
     pages = page_count(total, PAGE_SIZE)
     body: list[Any] = [title(say(language, "trainings.title"))]
     if not sessions:
@@ -98,7 +101,7 @@ def trainings_card(
 
     for session in sessions:
         buttons: list[Any] = []
-        if session.seats_left > 0 and sign_up_open(session.first_day, now):
+        if sign_up and session.seats_left > 0 and sign_up_open(session.first_day, now):
             buttons.append(
                 submit(
                     say(language, "trainings.sign_up"),

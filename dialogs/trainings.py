@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from cards.common import page_count
 from cards.sign_ups import (
     MINE_PAGE_SIZE,
-    ROSTER_PAGE_SIZE,
     my_sign_ups_card,
     roster_card,
+    roster_pages,
 )
 from cards.trainings import (
     PAGE_SIZE,
@@ -44,14 +44,21 @@ from store.database import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-MAX_PAGE = 10_000  # beyond any real list; keeps a forged page number out of SQL
+MAX_PAGE = 10_000  # beyond any real list
+LARGEST_ID = 2**31 - 1  # the largest id the database stores
+MAX_SESSIONS = 500  # more upcoming sessions than a vendor has in years
 
 
 def _whole_number(
     data: Mapping[str, Any], name: str, default: int | None = None
 ) -> int:
+    """A number a card button carries; one no card of ours could carry (missing,
+    not a number, beyond a database id) means the card is not ours or too old."""
     try:
-        return int(data[name])
+        number = int(data[name])
+        if not -LARGEST_ID <= number <= LARGEST_ID:
+            raise ValueError(number)
+        return number
     except (KeyError, TypeError, ValueError):
         if default is None:
             raise DomainError("card.expired") from None
@@ -98,7 +105,10 @@ async def show_trainings(turn: Turn, data: Mapping[str, Any]) -> Reply:
     async with turn.database.unit_of_work(read_only=True) as uow:
         sessions, page, total = await _upcoming_page(uow, turn, data, PAGE_SIZE)
 
-    card = trainings_card(sessions, page, total, turn.language, turn.now)
+    for_a_school = turn.staff is not None and not turn.staff.is_vendor
+    card = trainings_card(
+        sessions, page, total, turn.language, turn.now, sign_up=for_a_school
+    )
     return Reply(card=card)
 
 
@@ -179,6 +189,10 @@ async def sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
     async with turn.database.unit_of_work(read_only=True) as uow:
         stored = await uow.sign_ups.of_request(token, turn.staff.id)
         session = await uow.trainings.get(session_id)
+        replayed = await uow.sign_ups.request_author(token) == turn.staff.id
+    if replayed and not stored:
+        # Everyone this card signed up has been cancelled since.
+        return notice(turn, say(turn.language, "signup.all_cancelled"))
     if not stored or session is None:
         return await _form_again(
             turn,
@@ -250,12 +264,12 @@ async def cancel_sign_up(turn: Turn, data: Mapping[str, Any]) -> Reply:
 
     async with turn.database.unit_of_work() as uow:
         sign_up = await uow.sign_ups.get(sign_up_id)
-        if sign_up is None:
-            raise DomainError("card.expired")
+        # Sign-ups are never deleted: an unknown id was made up. Both answers are
+        # one, so another school learns nothing of which ids exist.
+        if sign_up is None or sign_up.school_name != school.name:
+            raise DomainError("mine.not_yours")
         session = await uow.trainings.get(sign_up.session_id)
         assert session is not None
-        if sign_up.school_name != school.name:
-            raise DomainError("mine.not_yours")
         if not _is_mine(sign_up, turn.staff):
             raise DomainError("mine.not_your_sign_up")
         cancelled = say(
@@ -289,18 +303,32 @@ async def show_roster(
     *,
     errors: Sequence[FieldError] = (),
     notice: str | None = None,
+    showing: int | None = None,
 ) -> Reply:
+    """Who comes to each upcoming session, a page at a time; the page asked for, or
+    the one `showing` the session with this id."""
     _only_for_trainers(turn)
 
     async with turn.database.unit_of_work(read_only=True) as uow:
-        sessions, page, total = await _upcoming_page(uow, turn, data, ROSTER_PAGE_SIZE)
-        roster = [
-            (session, await uow.sign_ups.of_session(session.id)) for session in sessions
-        ]
+        sessions, _ = await uow.trainings.upcoming(turn.today, limit=MAX_SESSIONS)
+        sign_ups = await uow.sign_ups.of_sessions([s.id for s in sessions])
+    roster = [(session, sign_ups[session.id]) for session in sessions]
 
+    pages = roster_pages(roster, turn.language)
+    page = min(_page_asked(data), len(pages))
+    for number, places in enumerate(pages, start=1):
+        if any(roster[place][0].id == showing for place in places):
+            page = number
+    on_page = [roster[place] for place in pages[page - 1]]
     form = data if errors else None
     card = roster_card(
-        roster, page, total, turn.language, form=form, errors=errors, notice=notice
+        on_page,
+        page,
+        len(pages),
+        turn.language,
+        form=form,
+        errors=errors,
+        notice=notice,
     )
     return Reply(card=card)
 
@@ -319,7 +347,7 @@ async def set_seats(turn: Turn, data: Mapping[str, Any]) -> Reply:
             await uow.trainings.set_seats(session_id, seats)
             await uow.commit()
     except InvalidInput as invalid:
-        return await show_roster(turn, data, errors=invalid.errors)
+        return await show_roster(turn, data, errors=invalid.errors, showing=session_id)
 
     logger.info("session %s now has %d seats", session_id, seats)
     saved = say(
@@ -329,7 +357,7 @@ async def set_seats(turn: Turn, data: Mapping[str, Any]) -> Reply:
         when=days(session.days, turn.language),
         seats=seats,
     )
-    return await show_roster(turn, data, notice=saved)
+    return await show_roster(turn, data, notice=saved, showing=session_id)
 
 
 def notice(turn: Turn, message: str) -> Reply:

@@ -150,6 +150,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} {count|participant|participants} signed up for {title}. Total: "
         "{total}.",
     ),
+    "signup.all_cancelled": (
+        "Wie je met deze kaart aanmeldde, is inmiddels geannuleerd. Opnieuw "
+        "aanmelden gaat via Trainingen bekijken.",
+        "Everyone this card signed up has been cancelled since. To sign up again, "
+        "go to See trainings.",
+    ),
     "signup.participants": ("Deelnemers", "Participants"),
     "signup.total": ("Totaal", "Total"),
     "signup.no_participants": (
@@ -171,6 +177,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "signup.name_markup": (
         "Een naam heeft geen tekens als < > * _ [ ] # of |.",
         "A name has no characters such as < > * _ [ ] # or |.",
+    ),
+    "signup.name_odd_characters": (
+        "Een naam bestaat uit letters, eventueel met spaties, cijfers en - ' . , ( ).",
+        "A name consists of letters, perhaps with spaces, digits and - ' . , ( ).",
     ),
     "signup.name_twice": (
         "Deze naam staat al hierboven.",

@@ -23,8 +23,10 @@ DEFAULT_SEATS = 12
 SEATS_MAX = 30  # a training room; keeps the trainer's roster within a message
 CANCELLATION_DAYS = 14
 PARTICIPANT_ROWS = 5
+# Lengths as a card counts them (UTF-16 units, so an emoji counts two): together
+# with SEATS_MAX they keep the trainer's roster of one session within a message.
 NAME_MAX = 100
-DIETARY_WISHES_MAX = 300
+DIETARY_WISHES_MAX = 200
 
 
 def training_key(title: str) -> str:
@@ -99,15 +101,48 @@ class Participant:
         return participant_key(self.name)
 
 
-def participant_key(name: str) -> str:
-    """How two spellings of one person's name compare: case, spaces, invisible
-    characters and Unicode's ways of writing one letter ignored."""
-    return " ".join(clean_text(unicodedata.normalize("NFKC", name)).split()).casefold()
-
-
-# Characters that would make a name into card formatting (Markdown, HTML) when
-# shown; no name needs them.
+# Letters that show as nothing (Hangul fillers).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+# What a name may hold besides letters, combining marks, digits and spaces.
+_NAME_PUNCTUATION = frozenset("-'’.,()")
+# Characters that would make a name into card formatting (Markdown, HTML).
 _MARKUP = frozenset("<>[]*_#`|~{}\\")
+
+
+def participant_key(name: str) -> str:
+    """How two spellings of one person's name compare: only the letters and digits,
+    without accents or case, however they were typed (composed or not, with
+    invisible characters or not)."""
+    kept = (
+        ch if unicodedata.category(ch)[0] in "LN" and ch not in _BLANK_LETTERS else " "
+        for ch in unicodedata.normalize("NFKD", name)
+        if unicodedata.category(ch) != "Mn"
+    )
+    return " ".join("".join(kept).split()).casefold()
+
+
+def text_length(text: str) -> int:
+    """The length of a text as a card counts it: in UTF-16 units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a typed name cannot be a name, if it cannot."""
+    if text_length(name) > NAME_MAX:
+        return "signup.name_too_long"
+    if not any(ch.isalpha() for ch in name):
+        return "signup.name_not_a_name"
+    if _MARKUP & set(name):
+        return "signup.name_markup"
+    odd = [
+        ch
+        for ch in name
+        if ch in _BLANK_LETTERS
+        or not (
+            unicodedata.category(ch)[0] in "LMN" or ch == " " or ch in _NAME_PUNCTUATION
+        )
+    ]
+    return "signup.name_odd_characters" if odd else None
 
 
 def clean_text(typed: object) -> str:
@@ -190,17 +225,13 @@ def read_participants(form: Mapping[str, object]) -> dict[int, Participant]:
             elif raw_name is not None and not isinstance(raw_name, str):
                 errors.append(FieldError(name_field(row), "signup.name_not_a_name"))
             continue
-        if len(name) > NAME_MAX:
-            errors.append(
-                FieldError(name_field(row), "signup.name_too_long", {"max": NAME_MAX})
-            )
-        elif not any(ch.isalpha() for ch in name):
-            errors.append(FieldError(name_field(row), "signup.name_not_a_name"))
-        elif _MARKUP & set(name):
-            errors.append(FieldError(name_field(row), "signup.name_markup"))
+        problem = _name_problem(name)
+        if problem is not None:
+            params = {"max": NAME_MAX} if problem == "signup.name_too_long" else {}
+            errors.append(FieldError(name_field(row), problem, params))
         elif participant_key(name) in seen:
             errors.append(FieldError(name_field(row), "signup.name_twice"))
-        if diet and len(diet) > DIETARY_WISHES_MAX:
+        if diet and text_length(diet) > DIETARY_WISHES_MAX:
             errors.append(
                 FieldError(
                     diet_field(row), "signup.diet_too_long", {"max": DIETARY_WISHES_MAX}

@@ -347,6 +347,7 @@ _SIGN_UPS_OF_REQUEST = (
     .where(
         sign_up_requests.c.token == bindparam("token"),
         sign_up_requests.c.staff_id == bindparam("staff_id"),
+        _ACTIVE,
     )
     .order_by(sign_ups.c.id)
 )
@@ -410,7 +411,8 @@ class SignUpRepository:
         return author
 
     async def of_request(self, token: str, staff_id: int) -> list[SignUp]:
-        """What one person's submitted card stored; nothing for anyone else."""
+        """What one person's submitted card stored and is not cancelled; nothing
+        for anyone else."""
         rows = await self.connection.execute(
             _SIGN_UPS_OF_REQUEST, {"token": token, "staff_id": staff_id}
         )
@@ -477,6 +479,18 @@ class SignUpRepository:
             SchoolSignUp(_sign_up(row, id_label="sign_up_id"), _session(row))
             for row in rows
         ]
+
+    async def of_sessions(self, session_ids: Sequence[int]) -> dict[int, list[SignUp]]:
+        """Active sign-ups of each of these sessions, by school and name."""
+        found: dict[int, list[SignUp]] = {session_id: [] for session_id in session_ids}
+        rows = await self.connection.execute(
+            _SIGN_UPS.where(sign_ups.c.session_id.in_(session_ids), _ACTIVE).order_by(
+                schools.c.name, sign_ups.c.participant_name
+            )
+        )
+        for row in rows:
+            found[row.session_id].append(_sign_up(row))
+        return found
 
     async def of_session(self, session_id: int) -> list[SignUp]:
         rows = await self.connection.execute(

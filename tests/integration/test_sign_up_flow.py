@@ -324,3 +324,71 @@ async def test_a_two_day_session_stays_listed_between_its_two_days(
         for run in item.get("inlines", [])
     )
     assert "Je hebt geen aanmeldingen voor komende trainingen." in texts(after)
+
+
+async def test_a_replayed_card_shows_only_who_is_still_signed_up(
+    database, add_staff, add_session
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+    session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
+    card = {
+        "session_id": session.id,
+        "token": "card-1",
+        "name_1": "Sanne de Vries",
+        "name_2": "Noah Visser",
+    }
+    now = amsterdam(1, 16, 10)
+    await act(database, sanne, now, actions.SIGN_UP, **card)
+    async with database.unit_of_work() as uow:
+        stored = {
+            s.participant.name: s.id for s in await uow.sign_ups.of_session(session.id)
+        }
+    await act(
+        database, sanne, now, actions.CANCEL_SIGN_UP, sign_up_id=stored["Noah Visser"]
+    )
+
+    one_left = await act(database, sanne, now, actions.SIGN_UP, **card)
+    await act(
+        database,
+        sanne,
+        now,
+        actions.CANCEL_SIGN_UP,
+        sign_up_id=stored["Sanne de Vries"],
+    )
+    none_left = await act(database, sanne, now, actions.SIGN_UP, **card)
+
+    assert "1 deelnemer aangemeld voor Leerroutemodel. Totaal: € 250,00." in texts(
+        one_left
+    )
+    assert "Noah Visser" not in " ".join(texts(one_left))
+    assert texts(none_left) == [
+        "Wie je met deze kaart aanmeldde, is inmiddels geannuleerd. Opnieuw "
+        "aanmelden gaat via Trainingen bekijken."
+    ]
+    assert await active_names(database, session.id) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [
+        (actions.CANCEL_SIGN_UP, "sign_up_id"),
+        (actions.OPEN_SIGN_UP, "session_id"),
+        (actions.SIGN_UP, "session_id"),
+    ],
+)
+async def test_an_id_no_database_holds_gets_an_answer_not_a_failure(
+    database, add_staff, action: str, field: str
+) -> None:
+    sanne = await add_staff("Sanne de Vries")
+
+    card = await act(
+        database,
+        sanne,
+        amsterdam(1, 16, 10),
+        action,
+        token="card-1",
+        name_1="Sanne de Vries",
+        **{field: 10**20},
+    )
+
+    assert texts(card) == ["Deze kaart is verouderd. Vraag een nieuwe op."]

@@ -185,3 +185,50 @@ async def test_a_trainer_is_helped_to_the_roster_not_to_own_sign_ups(
         actions.SHOW_TRAININGS,
         actions.SHOW_ROSTER,
     ]
+
+
+async def test_seats_saved_from_an_old_page_show_the_page_of_that_session(
+    database, add_staff, add_session
+) -> None:
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+    sessions = [
+        await add_session(f"Training {day}", [date(2023, 2, day)])
+        for day in range(1, 7)
+    ]
+    last = sessions[-1]
+
+    card = await act(
+        database,
+        tom,
+        actions.SET_SEATS,
+        session_id=last.id,
+        page=1,
+        **{f"seats_{last.id}": "14"},
+    )
+
+    shown = [item.get("text") for item in card["body"]]
+    assert "Pagina 2 van 2" in shown
+    assert any(str(text).startswith("Training 6 (") for text in shown)
+
+
+async def test_a_trainer_sees_the_calendar_without_sign_up_buttons(
+    database, add_staff, add_session
+) -> None:
+    tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
+    sanne = await add_staff("Sanne de Vries")
+    await add_session("Leerroutemodel", [date(2023, 2, 2)])
+
+    for_tom = await act(database, tom, actions.SHOW_TRAININGS)
+    for_sanne = await act(database, sanne, actions.SHOW_TRAININGS)
+
+    def sign_up_buttons(card: dict[str, Any]) -> list[str]:
+        return [
+            action["title"]
+            for item in card["body"]
+            for part in item.get("items", [])
+            for action in part.get("actions", [])
+            if action["title"] == "Aanmelden"
+        ]
+
+    assert sign_up_buttons(for_tom) == []
+    assert sign_up_buttons(for_sanne) == ["Aanmelden"]

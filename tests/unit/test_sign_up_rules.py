@@ -253,9 +253,13 @@ def test_invisible_characters_and_other_ways_to_write_a_letter_are_one_name() ->
     composed, decomposed = "Ren\u00e9e Horizon", "Rene\u0301e Horizon"
 
     errors = field_errors({"name_1": composed, "name_2": decomposed})
+    joiner = field_errors(
+        {"name_1": "Sanne de Vries", "name_2": "Sanne de Vries\u034f"}
+    )
     [(row, sanne)] = read_participants({"name_2": "Sanne\u200b de Vries"}).items()
 
     assert errors == [FieldError("name_2", "signup.name_twice")]
+    assert joiner == [FieldError("name_2", "signup.name_twice")]
     assert (row, sanne) == (2, Participant("Sanne de Vries"))
     assert sanne.key == Participant("sanne de vries").key
 
@@ -272,6 +276,33 @@ def test_invisible_characters_and_other_ways_to_write_a_letter_are_one_name() ->
 def test_a_name_that_would_be_card_formatting_is_refused(name: str) -> None:
     assert field_errors({"name_1": name}) == [
         FieldError("name_1", "signup.name_markup")
+    ]
+
+
+@pytest.mark.parametrize("blank", ["\u3164", "\u2800", "\U0001f600"])
+def test_a_name_with_a_blank_letter_or_a_symbol_is_refused(blank: str) -> None:
+    assert field_errors({"name_1": f"Sanne de Vries{blank}"}) == [
+        FieldError("name_1", "signup.name_odd_characters")
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["Jan-Willem O'Neil", "Zoë Müller", "李明", "J. (Jan) Bos"]
+)
+def test_names_from_anywhere_are_names(name: str) -> None:
+    assert read_participants({"name_1": name}) == {1: Participant(name)}
+
+
+def test_an_emoji_counts_two_towards_the_length_of_a_dietary_wish() -> None:
+    fits = "🥜" * (DIETARY_WISHES_MAX // 2)
+
+    errors = field_errors({"name_1": "Jan", "diet_1": fits + "x"})
+
+    assert (
+        read_participants({"name_1": "Jan", "diet_1": fits})[1].dietary_wishes == fits
+    )
+    assert errors == [
+        FieldError("diet_1", "signup.diet_too_long", {"max": DIETARY_WISHES_MAX})
     ]
 
 
