@@ -60,6 +60,26 @@ async def act(
     return card_of(await answer_action(turn, action, data))
 
 
+async def submit_sign_up(
+    database: Database,
+    staff: Staff,
+    now: datetime,
+    session_id: int,
+    token: str,
+    **fields: str,
+) -> dict[str, Any]:
+    """The sign-up card sent with its token and what was typed in it."""
+    return await act(
+        database,
+        staff,
+        now,
+        actions.SIGN_UP,
+        session_id=session_id,
+        token=token,
+        **fields,
+    )
+
+
 async def active_names(database: Database, session_id: int) -> list[str]:
     async with database.unit_of_work() as uow:
         return [s.participant.name for s in await uow.sign_ups.of_session(session_id)]
@@ -71,13 +91,12 @@ async def test_cancelling_works_until_23_59_on_the_last_day_and_not_after(
     sanne = await add_staff("Sanne de Vries")
     kwaliteit = await add_session("Kwaliteit", [date(2023, 3, 27), date(2023, 4, 3)])
     for token, name in (("card-1", "Eva Jansen"), ("card-2", "Noah Visser")):
-        await act(
+        await submit_sign_up(
             database,
             sanne,
             amsterdam(1, 16, 10),
-            actions.SIGN_UP,
-            session_id=kwaliteit.id,
-            token=token,
+            kwaliteit.id,
+            token,
             name_1=name,
         )
     async with database.unit_of_work() as uow:
@@ -113,13 +132,12 @@ async def test_a_form_with_errors_comes_back_with_the_typed_values(
     sanne = await add_staff("Sanne de Vries")
     session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
 
-    card = await act(
+    card = await submit_sign_up(
         database,
         sanne,
         amsterdam(1, 16, 10),
-        actions.SIGN_UP,
-        session_id=session.id,
-        token="card-1",
+        session.id,
+        "card-1",
         name_1="Sanne de Vries",
         diet_1="vegetarisch",
         name_2="",
@@ -145,13 +163,12 @@ async def test_signing_up_for_a_session_that_began_is_refused(
     sanne = await add_staff("Sanne de Vries")
     session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
 
-    card = await act(
+    card = await submit_sign_up(
         database,
         sanne,
         amsterdam(2, 2, 0, 0),
-        actions.SIGN_UP,
-        session_id=session.id,
-        token="card-1",
+        session.id,
+        "card-1",
         name_1="Sanne de Vries",
     )
 
@@ -165,13 +182,12 @@ async def test_a_trainer_cannot_sign_anyone_up(
     tom = await add_staff("Tom Bakker", school=None, roles=[Role.TRAINER])
     session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
 
-    card = await act(
+    card = await submit_sign_up(
         database,
         tom,
         amsterdam(1, 16, 10),
-        actions.SIGN_UP,
-        session_id=session.id,
-        token="card-1",
+        session.id,
+        "card-1",
         name_1="Tom Bakker",
     )
 
@@ -217,13 +233,12 @@ async def test_a_form_is_not_opened_for_a_full_or_started_session(
     sanne = await add_staff("Sanne de Vries")
     session = await add_session("Leerroutemodel", [date(2023, 2, 2)], seats=6)
     for seat in range(6):
-        await act(
+        await submit_sign_up(
             database,
             sanne,
             amsterdam(1, 16, 10),
-            actions.SIGN_UP,
-            session_id=session.id,
-            token=f"card-{seat}",
+            session.id,
+            f"card-{seat}",
             name_1=f"Collega {seat}",
         )
 
@@ -254,13 +269,12 @@ async def test_a_colleague_cannot_cancel_a_sign_up_that_is_not_theirs(
     sanne = await add_staff("Sanne de Vries")
     noah = await add_staff("Noah Visser")
     session = await add_session("Leerroutemodel", [date(2023, 2, 2)])
-    await act(
+    await submit_sign_up(
         database,
         sanne,
         amsterdam(1, 16, 10),
-        actions.SIGN_UP,
-        session_id=session.id,
-        token="card-1",
+        session.id,
+        "card-1",
         name_1="Sanne de Vries",
         name_2="Noah Visser",
     )
@@ -300,13 +314,12 @@ async def test_a_two_day_session_stays_listed_between_its_two_days(
     session = await add_session(
         "Handelingsgericht en planmatig werken", [date(2023, 2, 16), date(2023, 6, 8)]
     )
-    await act(
+    await submit_sign_up(
         database,
         sanne,
         amsterdam(1, 16, 10),
-        actions.SIGN_UP,
-        session_id=session.id,
-        token="card-1",
+        session.id,
+        "card-1",
         name_1="Sanne de Vries",
         diet_1="glutenvrij",
     )
