@@ -209,39 +209,22 @@ async def test_the_same_participant_cannot_be_signed_up_twice_in_a_session(
         database, session, sanne.id, sanne.school.id, ["Eva Jansen"], "card-1"
     )
 
-    with pytest.raises(IntegrityError):
-        await add_sign_up(
-            database, session, sanne.id, sanne.school.id, [" eva  JANSEN"], "card-2"
-        )
-
-    assert (await session_now(database, session.id)).taken == 1
-
-
-async def test_a_refused_statement_names_no_participant_and_no_dietary_wish(
-    database, add_staff, add_session
-) -> None:
-    sanne = await add_staff("Sanne de Vries")
-    assert sanne.school is not None
-    session = await add_session()
-    await add_sign_up(
-        database, session, sanne.id, sanne.school.id, ["Eva Jansen"], "card-1"
-    )
-
     with pytest.raises(IntegrityError) as refused:
         await add_sign_up(
             database,
             session,
             sanne.id,
             sanne.school.id,
-            ["Eva Jansen"],
+            [" eva  JANSEN"],
             "card-2",
             diet="zonder varkensvlees",
         )
 
+    assert (await session_now(database, session.id)).taken == 1
     # What a log would carry of the error: the statement, not its values.
     logged = str(refused.value)
     assert "INSERT INTO sign_ups" in logged
-    assert "Eva Jansen" not in logged
+    assert "JANSEN" not in logged
     assert "varkensvlees" not in logged
 
 
